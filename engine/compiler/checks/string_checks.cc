@@ -1,0 +1,189 @@
+// Checks on text fields: equality, substring, prefix/suffix, glob, regex, byte patterns, and
+// the set operators (in / intersects through a hash set, pmatch through path prefixes).
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <unordered_set>
+
+#include "common/strings.h"
+#include "engine/compiler/checks/check.h"
+#include "engine/compiler/glob.h"
+
+namespace peregrine::engine {
+namespace {
+
+bool icontains(std::string_view hay, std::string_view lowered_needle) {
+  if (lowered_needle.empty()) return true;
+  auto it = std::search(hay.begin(), hay.end(), lowered_needle.begin(), lowered_needle.end(),
+                        [](char a, char b) {
+                          return std::tolower(static_cast<unsigned char>(a)) == b;
+                        });
+  return it != hay.end();
+}
+
+Result<std::string> decode_hex(std::string_view hex, std::string_view op) {
+  std::string out;
+  std::string digits;
+  for (char c : hex)
+    if (!std::isspace(static_cast<unsigned char>(c))) digits += c;
+  if (digits.size() % 2 != 0) {
+    return make_error("operator " + quoted(op) + " needs hex bytes (like 7f454c46), not " +
+                      quoted(hex));
+  }
+  for (size_t i = 0; i < digits.size(); i += 2) {
+    auto byte = parse_uint64("0x" + digits.substr(i, 2));
+    if (!byte) {
+      return make_error("operator " + quoted(op) + " needs hex bytes (like 7f454c46), not " +
+                        quoted(hex));
+    }
+    out += static_cast<char>(*byte);
+  }
+  return out;
+}
+
+// A scalar string operator applied to one text value.
+class StringCheck final : public Program {
+ public:
+  StringCheck(uint32_t slot, CmpOp op, std::string needle, std::unique_ptr<RE2> re)
+      : slot_(slot), op_(op), needle_(std::move(needle)), re_(std::move(re)) {}
+
+  bool eval(EvalContext& ctx) const override {
+    const Extraction* v = ctx.value(slot_);
+    if (!v) return false;
+    if (v->kind() == Extraction::Kind::kList) {
+      for (auto item : v->list())
+        if (match(item)) return true;
+      return false;
+    }
+    return match(value_text(*v, ctx));
+  }
+
+ private:
+  bool match(std::string_view s) const {
+    switch (op_) {
+      case CmpOp::kEq: return s == needle_;
+      case CmpOp::kNe: return s != needle_;
+      case CmpOp::kContains:
+      case CmpOp::kBContains: return s.find(needle_) != std::string_view::npos;
+      case CmpOp::kIContains: return icontains(s, needle_);
+      case CmpOp::kStartsWith:
+      case CmpOp::kBStartsWith: return s.starts_with(needle_);
+      case CmpOp::kEndsWith: return s.ends_with(needle_);
+      case CmpOp::kGlob: return glob_match(needle_, s, false);
+      case CmpOp::kIGlob: return glob_match(needle_, s, true);
+      case CmpOp::kRegex: return RE2::FullMatch(re2::StringPiece(s.data(), s.size()), *re_);
+      default: return false;
+    }
+  }
+
+  uint32_t slot_;
+  CmpOp op_;
+  std::string needle_;
+  std::unique_ptr<RE2> re_;
+};
+
+struct TransparentHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using StringSet = std::unordered_set<std::string, TransparentHash, std::equal_to<>>;
+
+class StringSetCheck final : public Program {
+ public:
+  StringSetCheck(uint32_t slot, CmpOp op, StringSet set)
+      : slot_(slot), op_(op), set_(std::move(set)) {}
+
+  bool eval(EvalContext& ctx) const override {
+    const Extraction* v = ctx.value(slot_);
+    if (!v) return false;
+    if (v->kind() != Extraction::Kind::kList) return set_.contains(value_text(*v, ctx));
+    const auto& items = v->list();
+    if (op_ == CmpOp::kIn) {
+      if (items.empty()) return false;
+      for (auto item : items)
+        if (!set_.contains(item)) return false;
+      return true;
+    }
+    for (auto item : items)
+      if (set_.contains(item)) return true;
+    return false;
+  }
+
+ private:
+  uint32_t slot_;
+  CmpOp op_;
+  StringSet set_;
+};
+
+// `pmatch`: the value is one of the paths or lies below one of them.
+class PathPrefixCheck final : public Program {
+ public:
+  PathPrefixCheck(uint32_t slot, std::vector<std::string> prefixes)
+      : slot_(slot), prefixes_(std::move(prefixes)) {}
+
+  bool eval(EvalContext& ctx) const override {
+    const Extraction* v = ctx.value(slot_);
+    if (!v) return false;
+    if (v->kind() == Extraction::Kind::kList) {
+      for (auto item : v->list())
+        if (match(item)) return true;
+      return false;
+    }
+    return match(value_text(*v, ctx));
+  }
+
+ private:
+  bool match(std::string_view path) const {
+    for (const auto& p : prefixes_) {
+      if (!path.starts_with(p)) continue;
+      if (path.size() == p.size() || p.ends_with('/') || path[p.size()] == '/') return true;
+    }
+    return false;
+  }
+
+  uint32_t slot_;
+  std::vector<std::string> prefixes_;
+};
+
+}  // namespace
+
+Result<ProgramPtr> make_string_check(const CheckSpec& spec) {
+  switch (spec.op) {
+    case CmpOp::kLt:
+    case CmpOp::kLe:
+    case CmpOp::kGt:
+    case CmpOp::kGe:
+      return make_error("operator " + quoted(spec.op_text) + " compares numbers, but " +
+                        quoted(spec.field_name) + " is a " + field_type_name(spec.type) +
+                        " field");
+    case CmpOp::kIn:
+    case CmpOp::kIntersects: {
+      StringSet set(spec.rhs.items.begin(), spec.rhs.items.end());
+      return ProgramPtr(std::make_unique<StringSetCheck>(spec.slot, spec.op, std::move(set)));
+    }
+    case CmpOp::kPmatch:
+      return ProgramPtr(std::make_unique<PathPrefixCheck>(spec.slot, spec.rhs.items));
+    default:
+      break;
+  }
+  std::string needle = spec.rhs.items.at(0);
+  std::unique_ptr<RE2> re;
+  if (spec.op == CmpOp::kIContains) needle = to_lower(needle);
+  if (spec.op == CmpOp::kBContains || spec.op == CmpOp::kBStartsWith) {
+    auto bytes = decode_hex(needle, spec.op_text);
+    if (!bytes) return bytes.error();
+    needle = std::move(*bytes);
+  }
+  if (spec.op == CmpOp::kRegex) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    re = std::make_unique<RE2>(needle, options);
+    if (!re->ok()) return make_error("invalid regular expression " + quoted(needle) + ": " + re->error());
+  }
+  return ProgramPtr(std::make_unique<StringCheck>(spec.slot, spec.op, std::move(needle), std::move(re)));
+}
+
+}  // namespace peregrine::engine

@@ -1,0 +1,32 @@
+#include "engine/compiler/eval_context.h"
+
+#include "engine/compiler/transformers.h"
+
+namespace peregrine::engine {
+
+EvalContext::EvalContext(const EventSource& source, const FieldTable& table)
+    : source_(source), table_(table), slots_(table.slots().size()) {}
+
+void EvalContext::fill(uint32_t index, Slot& s) {
+  s.epoch = epoch_;
+  const FieldSlot& spec = table_.slot(index);
+  s.raw.reset();
+  s.present = source_.extract(*event_, spec.ref, s.raw) && s.raw.present();
+  s.result = &s.raw;
+  if (!s.present || spec.transformers.empty()) return;
+  // Innermost transformer first; each writes its own stage so views stay valid.
+  s.stages.resize(spec.transformers.size());
+  const Extraction* in = &s.raw;
+  size_t stage = 0;
+  for (auto it = spec.transformers.rbegin(); it != spec.transformers.rend(); ++it, ++stage) {
+    if (!apply_transformer(*it, *in, s.stages[stage])) {
+      ++counters_.transform_errors;
+      s.present = false;
+      return;
+    }
+    in = &s.stages[stage];
+  }
+  s.result = in;
+}
+
+}  // namespace peregrine::engine

@@ -1,0 +1,66 @@
+#pragma once
+// Per-thread evaluation state for one source's compiled rules: the event being evaluated and
+// the lazily filled value of every field slot. Create one per thread with
+// Ruleset::new_context(); reuse it for every event (its buffers keep their capacity, so the
+// steady state allocates nothing). Not thread-safe.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/compiler/field_table.h"
+#include "engine/sources/event_source.h"
+
+namespace peregrine::engine {
+
+// What went wrong while evaluating, counted instead of thrown (STYLE.md "Errors").
+struct EvalCounters {
+  uint64_t events = 0;
+  uint64_t missing_values = 0;     // a check read a field the event has no value for
+  uint64_t transform_errors = 0;   // e.g. b64() of text that is not base64
+};
+
+class EvalContext {
+ public:
+  EvalContext(const EventSource& source, const FieldTable& table);
+
+  void begin(const Event& event) {
+    event_ = &event;
+    ++epoch_;
+    ++counters_.events;
+  }
+  const Event& event() const { return *event_; }
+  const EventSource& source() const { return source_; }
+
+  // The slot's value for the current event, or nullptr if the event has none.
+  const Extraction* value(uint32_t slot) {
+    Slot& s = slots_[slot];
+    if (s.epoch != epoch_) fill(slot, s);
+    if (!s.present) ++counters_.missing_values;
+    return s.present ? s.result : nullptr;
+  }
+
+  // A scratch string for checks that need to render a non-string value as text.
+  std::string& scratch() { return scratch_; }
+  EvalCounters& counters() { return counters_; }
+
+ private:
+  struct Slot {
+    uint64_t epoch = 0;
+    bool present = false;
+    const Extraction* result = nullptr;
+    Extraction raw;
+    std::vector<Extraction> stages;  // one per transformer, innermost first
+  };
+  void fill(uint32_t index, Slot& s);
+
+  const EventSource& source_;
+  const FieldTable& table_;
+  std::vector<Slot> slots_;
+  const Event* event_ = nullptr;
+  uint64_t epoch_ = 0;
+  EvalCounters counters_;
+  std::string scratch_;
+};
+
+}  // namespace peregrine::engine

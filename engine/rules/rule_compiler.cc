@@ -1,0 +1,278 @@
+#include "engine/rules/rule_compiler.h"
+
+#include <functional>
+
+#include "common/strings.h"
+#include "engine/condition/parser.h"
+#include "engine/rules/exception_condition.h"
+#include "engine/rules/source_locator.h"
+
+namespace peregrine::engine {
+namespace {
+
+class RuleCompiler {
+ public:
+  RuleCompiler(const RuleDocument& doc, const std::vector<const EventSource*>& sources,
+               LoadReport& report)
+      : doc_(doc), sources_(sources), report_(report) {
+    for (const auto& c : doc.contents) locators_.emplace_back(c);
+  }
+
+  std::shared_ptr<const Ruleset> run() {
+    expand_lists();
+    parse_macros();
+    std::vector<std::unique_ptr<SourceRuleset>> compiled;
+    for (const EventSource* source : sources_) {
+      auto s = compile_source(*source);
+      if (s) compiled.push_back(std::move(s));
+    }
+    report_unknown_sources();
+    warn_unused();
+    if (!report_.ok()) return nullptr;
+    return std::make_shared<const Ruleset>(std::move(compiled));
+  }
+
+ private:
+  const RuleDocument& doc_;
+  const std::vector<const EventSource*>& sources_;
+  LoadReport& report_;
+  std::vector<SourceLocator> locators_;
+  Definitions defs_;
+  std::set<std::string> used_macros_;
+  std::set<std::string> used_lists_;
+
+  FileReport& file_report(int file) { return report_.files.at(static_cast<size_t>(file)); }
+
+  void add(bool error, const Origin& at, std::string code, std::string message, std::string item,
+           std::optional<TextPos> pos = std::nullopt) {
+    if (at.file < 0) return;
+    Diagnostic d;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    d.file = doc_.files.at(static_cast<size_t>(at.file));
+    d.line = pos ? pos->line : at.line;
+    d.column = pos ? pos->column : at.column;
+    d.item = std::move(item);
+    auto& fr = file_report(at.file);
+    (error ? fr.errors : fr.warnings).push_back(std::move(d));
+  }
+
+  TextPos locate(const Origin& at, const std::string& text, uint32_t offset) {
+    return locators_.at(static_cast<size_t>(at.file)).locate(at.offset, text, offset);
+  }
+
+  // Lists may name other lists, defined anywhere in the loaded files.
+  void expand_lists() {
+    std::set<std::string> visiting;
+    std::function<const std::vector<ast::Literal>*(const std::string&)> expand =
+        [&](const std::string& name) -> const std::vector<ast::Literal>* {
+      if (auto it = defs_.lists.find(name); it != defs_.lists.end()) return &it->second;
+      const ListInfo& info = doc_.lists.at(name);
+      if (!visiting.insert(name).second) {
+        add(true, info.origin, "list-cycle", "list '" + name + "' contains itself", "list '" + name + "'");
+        return nullptr;
+      }
+      std::vector<ast::Literal> items;
+      for (const auto& raw : info.items) {
+        ast::Literal lit = parse_list_item(raw);
+        if (!lit.quoted && lit.text != name && doc_.lists.contains(lit.text)) {
+          used_lists_.insert(lit.text);
+          if (const auto* inner = expand(lit.text)) items.insert(items.end(), inner->begin(), inner->end());
+          continue;
+        }
+        items.push_back(std::move(lit));
+      }
+      visiting.erase(name);
+      return &(defs_.lists[name] = std::move(items));
+    };
+    for (const auto& [name, info] : doc_.lists) expand(name);
+  }
+
+  void parse_macros() {
+    for (const auto& [name, info] : doc_.macros) {
+      auto parsed = parse_condition(info.condition);
+      if (!parsed.ok()) {
+        add(true, info.condition_origin, "condition-syntax", parsed.error().message, "macro '" + name + "'",
+            locate(info.condition_origin, info.condition, parsed.error().pos));
+        continue;
+      }
+      defs_.macros[name] = MacroDef{name, parsed.node()};
+    }
+  }
+
+  // Reports a compile error at the text that holds it: the rule's condition, or a macro's.
+  void report_compile_error(const RuleInfo& rule, const CompileError& e, const Origin& text_origin,
+                            const std::string& text, const std::string& what) {
+    std::string item = "rule '" + rule.name + "'";
+    if (!e.in_macro.empty()) {
+      const MacroInfo& m = doc_.macros.at(e.in_macro);
+      add(true, m.condition_origin, "condition-compile", e.message + " (in macro '" + e.in_macro + "')",
+          item, locate(m.condition_origin, m.condition, e.pos));
+      return;
+    }
+    add(true, text_origin, "condition-compile", what.empty() ? e.message : what + ": " + e.message, item,
+        locate(text_origin, text, e.pos));
+  }
+
+  static bool is_unknown_field_error(const std::string& message) {
+    return message.starts_with("unknown field") || message.starts_with("unknown event type");
+  }
+
+  std::unique_ptr<SourceRuleset> compile_source(const EventSource& source) {
+    auto fields = std::make_unique<FieldTable>();
+    ConditionCompiler compiler(source, *fields, defs_);
+    std::vector<CompiledRule> rules;
+    for (const auto& r : doc_.rules) {
+      if (r.source != source.name()) continue;
+      if (auto rule = compile_rule(r, source, compiler)) rules.push_back(std::move(*rule));
+    }
+    used_macros_.insert(compiler.used_macros().begin(), compiler.used_macros().end());
+    used_lists_.insert(compiler.used_lists().begin(), compiler.used_lists().end());
+    if (rules.empty()) return nullptr;
+    return std::make_unique<SourceRuleset>(source, std::move(fields), std::move(rules));
+  }
+
+  std::optional<CompiledRule> compile_rule(const RuleInfo& r, const EventSource& source,
+                                           ConditionCompiler& compiler) {
+    std::string item = "rule '" + r.name + "'";
+    auto parsed = parse_condition(r.condition);
+    if (!parsed.ok()) {
+      add(true, r.condition_origin, "condition-syntax", parsed.error().message, item,
+          locate(r.condition_origin, r.condition, parsed.error().pos));
+      return std::nullopt;
+    }
+    auto cond = compiler.compile(parsed.node());
+    if (!cond) {
+      if (r.skip_if_unknown_filter && is_unknown_field_error(compiler.error().message)) {
+        add(false, r.condition_origin, "rule-skipped", compiler.error().message + "; rule skipped (skip-if-unknown-filter)", item);
+        return std::nullopt;
+      }
+      report_compile_error(r, compiler.error(), r.condition_origin, r.condition, "");
+      return std::nullopt;
+    }
+    CompiledRule out;
+    out.name = r.name;
+    out.desc = r.desc;
+    out.priority = r.priority;
+    out.tags.assign(r.tags.begin(), r.tags.end());
+    out.enabled = r.enabled;
+    out.event_types = std::move(cond->event_types);
+    std::vector<ProgramPtr> parts;
+    parts.push_back(std::move(cond->program));
+    for (const auto& ex : r.exceptions) {
+      auto p = compile_exception(r, ex, source, compiler);
+      if (!p) return std::nullopt;
+      if (*p) parts.push_back(make_not(std::move(*p)));
+    }
+    out.condition = make_and(std::move(parts));
+
+    OutputError oerr;
+    auto output = OutputFormat::compile(r.output, compiler, oerr);
+    if (!output) {
+      add(true, r.output_origin, "output-field", oerr.message, item, locate(r.output_origin, r.output, oerr.pos));
+      return std::nullopt;
+    }
+    out.output = std::move(*output);
+    if (!out.event_types && source.event_types() && r.warn_evttypes) {
+      add(false, r.condition_origin, "no-event-type",
+          "condition does not restrict evt.type, so the rule runs on every event; add e.g. "
+          "'evt.type in (...)' or set warn_evttypes: false",
+          item);
+    }
+    return out;
+  }
+
+  // nullopt: error reported. A null ProgramPtr: the exception has no values (excludes nothing).
+  std::optional<ProgramPtr> compile_exception(const RuleInfo& r, const ExceptionInfo& ex,
+                                              const EventSource& source, ConditionCompiler& compiler) {
+    std::string item = "rule '" + r.name + "'";
+    for (const auto& f : exception_fields(ex)) {
+      auto parsed = parse_condition(f + " exists");
+      bool ok = parsed.ok() && parsed.node()->kind == ast::NodeKind::kCheck;
+      if (ok) {
+        const auto& fe = parsed.node()->field;
+        std::optional<std::string_view> arg;
+        if (fe.arg) arg = *fe.arg;
+        auto ref = source.fields().resolve(fe.name, arg);
+        if (!ref) {
+          add(true, ex.origin, "exception-field", "exception '" + ex.name + "': " + ref.error().message, item);
+          return std::nullopt;
+        }
+      } else {
+        add(true, ex.origin, "exception-field", "exception '" + ex.name + "': '" + f + "' is not a field", item);
+        return std::nullopt;
+      }
+    }
+    auto text = exception_condition(ex);
+    if (!text) {
+      add(true, ex.origin, "exception-values", text.error().message, item);
+      return std::nullopt;
+    }
+    if (text->empty()) return ProgramPtr();
+    auto parsed = parse_condition(*text);
+    if (!parsed.ok()) {
+      add(true, ex.origin, "exception-syntax",
+          "exception '" + ex.name + "' compiles to invalid condition '" + *text + "': " + parsed.error().message, item);
+      return std::nullopt;
+    }
+    auto compiled = compiler.compile(parsed.node());
+    if (!compiled) {
+      const auto& e = compiler.error();
+      add(true, ex.origin, "exception-compile", "exception '" + ex.name + "': " + e.message, item);
+      return std::nullopt;
+    }
+    return std::move(compiled->program);
+  }
+
+  void report_unknown_sources() {
+    for (const auto& r : doc_.rules) {
+      bool known = false;
+      for (const auto* s : sources_) known = known || s->name() == r.source;
+      if (!known) {
+        add(false, r.origin, "unknown-source", "unknown source '" + r.source + "'; rule skipped", "rule '" + r.name + "'");
+        // Its macros and lists are not "unused": they belong to a source we do not run.
+        if (auto p = parse_condition(r.condition); p.ok()) mark_used(*p.node());
+      }
+    }
+  }
+
+  void mark_used(const ast::Node& n) {
+    if (n.kind == ast::NodeKind::kMacro) {
+      if (!used_macros_.insert(n.macro).second) return;
+      if (auto it = defs_.macros.find(n.macro); it != defs_.macros.end()) mark_used(*it->second.ast);
+      return;
+    }
+    for (const auto& c : n.children) mark_used(*c);
+    for (const auto& i : n.value.items) used_lists_.insert(i.text);
+    if (n.value.kind == ast::ValueKind::kListName) used_lists_.insert(n.value.literal.text);
+  }
+
+  void warn_unused() {
+    for (const auto& [name, m] : doc_.macros) {
+      if (!used_macros_.contains(name)) add(false, m.origin, "unused-macro", "macro '" + name + "' is not used by any rule", "macro '" + name + "'");
+    }
+    // Lists named only by unused macros are unused too, as in Falco.
+    for (const auto& [name, m] : doc_.macros)
+      if (used_macros_.contains(name) && defs_.macros.contains(name)) mark_lists(*defs_.macros.at(name).ast);
+    for (const auto& [name, l] : doc_.lists) {
+      if (!used_lists_.contains(name)) add(false, l.origin, "unused-list", "list '" + name + "' is not used by any rule or macro", "list '" + name + "'");
+    }
+  }
+
+  void mark_lists(const ast::Node& n) {
+    for (const auto& c : n.children) mark_lists(*c);
+    for (const auto& i : n.value.items)
+      if (!i.quoted) used_lists_.insert(i.text);
+    if (n.value.kind == ast::ValueKind::kListName || n.value.kind == ast::ValueKind::kLiteral) used_lists_.insert(n.value.literal.text);
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const Ruleset> compile_rules(const RuleDocument& doc,
+                                             const std::vector<const EventSource*>& sources,
+                                             LoadReport& report) {
+  return RuleCompiler(doc, sources, report).run();
+}
+
+}  // namespace peregrine::engine

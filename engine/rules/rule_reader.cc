@@ -1,0 +1,559 @@
+#include "engine/rules/rule_reader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "common/strings.h"
+
+namespace peregrine::engine {
+namespace {
+
+const std::vector<std::string> kRuleKeys = {
+    "rule", "desc", "condition", "output", "priority", "tags", "enabled", "source", "exceptions",
+    "warn_evttypes", "skip-if-unknown-filter", "append", "override", "capture",
+    "capture_duration", "capture_events", "capture_filesize"};
+const std::vector<std::string> kMacroKeys = {"macro", "condition", "append", "override"};
+const std::vector<std::string> kListKeys = {"list", "items", "append", "override"};
+const std::vector<std::string> kExceptionKeys = {"name", "fields", "comps", "values"};
+const std::set<std::string> kRuleAppendable = {"condition", "output", "desc", "tags", "exceptions"};
+const std::set<std::string> kRuleReplaceable = {"condition", "output", "desc", "priority", "tags",
+                                                "exceptions", "enabled", "warn_evttypes",
+                                                "skip-if-unknown-filter", "capture",
+                                                "capture_duration", "capture_events",
+                                                "capture_filesize"};
+
+// A mistake in the item being read: reported, then the item is skipped.
+struct ItemError {
+  std::string code;
+  std::string message;
+  YAML::Mark mark;
+};
+
+class FileReader {
+ public:
+  FileReader(RuleDocument& doc, FileReport& report, int file_index, size_t& order)
+      : doc_(doc), report_(report), file_(file_index), order_(order) {}
+
+  void read(const std::string& content) {
+    std::vector<YAML::Node> docs;
+    try {
+      docs = YAML::LoadAll(content);
+    } catch (const YAML::Exception& e) {
+      add(report_.errors, "yaml-syntax", e.msg, e.mark, "");
+      return;
+    }
+    for (const auto& d : docs) {
+      if (!d.IsDefined() || d.IsNull()) continue;
+      if (!d.IsSequence()) {
+        add(report_.errors, "not-a-list",
+            "a rules file must be a YAML list of items (- rule: ..., - macro: ..., - list: ...)",
+            d.Mark(), "");
+        return;
+      }
+      for (const auto& item : d) {
+        if (item.IsNull()) continue;
+        try {
+          read_item(item);
+        } catch (const ItemError& e) {
+          add(report_.errors, e.code, e.message, e.mark, item_label_);
+        } catch (const YAML::Exception& e) {
+          add(report_.errors, "yaml-value", e.msg, e.mark.line >= 0 ? e.mark : item.Mark(), item_label_);
+        }
+      }
+    }
+  }
+
+ private:
+  RuleDocument& doc_;
+  FileReport& report_;
+  int file_;
+  size_t& order_;
+  std::string item_label_;
+
+  void add(std::vector<Diagnostic>& to, std::string code, std::string message,
+           const YAML::Mark& mark, const std::string& item) {
+    Diagnostic d;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    d.file = report_.path;
+    if (mark.line >= 0) {
+      d.line = mark.line + 1;
+      d.column = mark.column + 1;
+    }
+    d.item = item;
+    to.push_back(std::move(d));
+  }
+  void warn(std::string code, std::string message, const YAML::Mark& mark) {
+    add(report_.warnings, std::move(code), std::move(message), mark, item_label_);
+  }
+  [[noreturn]] static void fail(std::string code, std::string message, const YAML::Mark& mark) {
+    throw ItemError{std::move(code), std::move(message), mark};
+  }
+
+  Origin origin_of(const YAML::Node& n) const {
+    YAML::Mark m = n.Mark();
+    return Origin{file_, m.pos >= 0 ? static_cast<size_t>(m.pos) : 0, m.line + 1, m.column + 1};
+  }
+
+  static std::string scalar(const YAML::Node& item, const std::string& key) {
+    const YAML::Node n = item[key];
+    if (!n.IsScalar()) fail("bad-value", "'" + key + "' must be a string", n.IsDefined() ? n.Mark() : item.Mark());
+    return n.Scalar();
+  }
+  static bool boolean(const YAML::Node& item, const std::string& key) {
+    const YAML::Node n = item[key];
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
+      fail("bad-value", "'" + key + "' must be true or false", n.Mark());
+    }
+    return v;
+  }
+  static std::vector<std::string> string_list(const YAML::Node& item, const std::string& key) {
+    const YAML::Node n = item[key];
+    std::vector<std::string> out;
+    if (!n.IsDefined() || n.IsNull()) return out;
+    if (!n.IsSequence()) fail("bad-value", "'" + key + "' must be a list", n.Mark());
+    for (const auto& e : n) {
+      if (!e.IsScalar()) fail("bad-value", "items of '" + key + "' must be strings", e.Mark());
+      out.push_back(e.Scalar());
+    }
+    return out;
+  }
+
+  void check_keys(const YAML::Node& item, const std::vector<std::string>& allowed,
+                  const std::string& kind) {
+    std::vector<std::string> known = kRuleKeys;
+    known.insert(known.end(), {"macro", "list", "items", "required_engine_version",
+                               "required_plugin_versions"});
+    for (const auto& kv : item) {
+      std::string key = kv.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      if (std::find(known.begin(), known.end(), key) != known.end()) {
+        fail("unknown-key", "key '" + key + "' does not belong in a " + kind, kv.first.Mark());
+      }
+      std::string msg = "unknown key '" + key + "' in " + kind;
+      if (auto s = closest_match(key, allowed)) msg += ", did you mean '" + *s + "'?";
+      fail("unknown-key", msg, kv.first.Mark());
+    }
+  }
+
+  // `override:` map -> (appended keys, replaced keys), validated against what the kind allows.
+  void read_overrides(const YAML::Node& item, const std::set<std::string>& appendable,
+                      const std::set<std::string>& replaceable, std::set<std::string>& append,
+                      std::set<std::string>& replace) {
+    const YAML::Node ov = item["override"];
+    if (!ov.IsDefined()) return;
+    if (!ov.IsMap() || ov.size() == 0) {
+      fail("bad-override", "'override' must map keys to 'append' or 'replace'", ov.Mark());
+    }
+    for (const auto& kv : ov) {
+      std::string key = kv.first.Scalar();
+      std::string how = kv.second.IsScalar() ? kv.second.Scalar() : "";
+      if (!appendable.contains(key) && !replaceable.contains(key)) {
+        std::vector<std::string> all(replaceable.begin(), replaceable.end());
+        all.insert(all.end(), appendable.begin(), appendable.end());
+        std::string msg = "key '" + key + "' cannot be overridden";
+        if (auto s = closest_match(key, all)) msg += ", did you mean '" + *s + "'?";
+        fail("bad-override", msg, kv.first.Mark());
+      }
+      if (how == "append") {
+        if (!appendable.contains(key)) {
+          fail("bad-override", "key '" + key + "' cannot be appended to, use 'replace' instead", kv.second.Mark());
+        }
+        append.insert(key);
+      } else if (how == "replace") {
+        if (!replaceable.contains(key)) {
+          fail("bad-override", "key '" + key + "' cannot be replaced, use 'append' instead", kv.second.Mark());
+        }
+        replace.insert(key);
+      } else {
+        fail("bad-override", "override of '" + key + "' must be 'append' or 'replace'", kv.second.Mark());
+      }
+      if (!item[key].IsDefined()) {
+        fail("bad-override", "'override' names '" + key + "' but the item has no '" + key + "' key", kv.first.Mark());
+      }
+    }
+  }
+
+  void read_item(const YAML::Node& item) {
+    item_label_.clear();
+    if (!item.IsMap()) fail("bad-item", "each item must be a map (- rule: ..., - macro: ..., - list: ...)", item.Mark());
+    if (item["required_engine_version"].IsDefined()) return read_engine_version(item);
+    if (item["required_plugin_versions"].IsDefined()) return read_plugin_versions(item);
+    if (item["list"].IsDefined()) return read_list(item);
+    if (item["macro"].IsDefined()) return read_macro(item);
+    if (item["rule"].IsDefined()) return read_rule(item);
+    std::vector<std::string> kinds = {"rule", "macro", "list", "required_engine_version",
+                                      "required_plugin_versions"};
+    std::string msg = "unknown item: expected one of rule, macro, list, required_engine_version, required_plugin_versions";
+    for (const auto& kv : item) {
+      if (auto s = closest_match(kv.first.Scalar(), kinds)) {
+        msg = "unknown key '" + kv.first.Scalar() + "', did you mean '" + *s + "'?";
+        fail("unknown-key", msg, kv.first.Mark());
+      }
+    }
+    fail("unknown-item", msg, item.Mark());
+  }
+
+  void read_engine_version(const YAML::Node& item) {
+    item_label_ = "required_engine_version";
+    check_keys(item, {"required_engine_version"}, "required_engine_version item");
+    const YAML::Node n = item["required_engine_version"];
+    if (!n.IsScalar()) fail("bad-value", "required_engine_version must be a version like 0.57.0", n.Mark());
+    std::string text = n.Scalar();
+    int major = 0, minor = 0, patch = 0;
+    if (auto single = parse_int64(text)) {
+      // The old integer form N means 0.N.0.
+      minor = static_cast<int>(*single);
+    } else {
+      std::vector<int> parts;
+      size_t start = 0;
+      while (start <= text.size()) {
+        size_t dot = text.find('.', start);
+        auto part = parse_int64(text.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        if (!part || *part < 0) {
+          fail("bad-value", "required_engine_version '" + text + "' is not a version like 0.57.0", n.Mark());
+        }
+        parts.push_back(static_cast<int>(*part));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+      }
+      if (parts.size() != 3) fail("bad-value", "required_engine_version '" + text + "' is not a version like 0.57.0", n.Mark());
+      major = parts[0], minor = parts[1], patch = parts[2];
+    }
+    auto ours = std::make_tuple(kEngineVersionMajor, kEngineVersionMinor, kEngineVersionPatch);
+    if (major != kEngineVersionMajor || std::make_tuple(major, minor, patch) > ours) {
+      fail("engine-version", "rules require engine version " + text + ", but this engine is " +
+                                 engine_version_string(), n.Mark());
+    }
+    doc_.required_engine_version = text;
+  }
+
+  void read_plugin_versions(const YAML::Node& item) {
+    item_label_ = "required_plugin_versions";
+    check_keys(item, {"required_plugin_versions"}, "required_plugin_versions item");
+    const YAML::Node list = item["required_plugin_versions"];
+    if (!list.IsSequence()) fail("bad-value", "required_plugin_versions must be a list of {name, version}", list.Mark());
+    for (const auto& req : list) {
+      if (!req.IsMap() || !req["name"].IsScalar() || !req["version"].IsScalar()) {
+        fail("bad-value", "each required plugin needs a name and a version", req.Mark());
+      }
+      check_keys(req, {"name", "version", "alternatives"}, "required plugin");
+      std::string name = req["name"].Scalar();
+      if (name == "container" || name == "k8saudit" || name == "k8smeta") {
+        warn("plugin-builtin", "plugin '" + name + "' " + req["version"].Scalar() +
+                                   " is not loaded: Peregrine provides its fields built in", req.Mark());
+      } else {
+        warn("plugin-not-loaded", "plugin '" + name + "' is not loaded: Peregrine does not load plugins; rules using its fields will fail to compile", req.Mark());
+      }
+    }
+  }
+
+  static std::string item_text(const YAML::Node& e) {
+    if (!e.IsScalar()) fail("bad-value", "list items must be strings or numbers", e.Mark());
+    return e.Scalar();
+  }
+
+  void read_list(const YAML::Node& item) {
+    std::string name = scalar(item, "list");
+    item_label_ = "list '" + name + "'";
+    ++report_.lists;
+    check_keys(item, kListKeys, "list");
+    const YAML::Node items = item["items"];
+    if (!items.IsDefined()) fail("missing-key", "list has no 'items'", item.Mark());
+    if (!items.IsSequence() && !items.IsNull()) fail("bad-value", "'items' must be a list", items.Mark());
+    ListInfo info;
+    info.name = name;
+    info.origin = origin_of(item);
+    info.order = order_++;
+    if (items.IsSequence())
+      for (const auto& e : items) info.items.push_back(item_text(e));
+    bool append = item["append"].IsDefined() && boolean(item, "append");
+    std::set<std::string> ov_append, ov_replace;
+    read_overrides(item, {"items"}, {"items"}, ov_append, ov_replace);
+    if (append && item["override"].IsDefined()) fail("bad-override", "'append' and 'override' cannot be used together", item["append"].Mark());
+    if (append) warn("deprecated-append", "'append: true' is deprecated; use 'override: {items: append}'", item["append"].Mark());
+    auto prev = doc_.lists.find(name);
+    if (append || ov_append.contains("items")) {
+      if (prev == doc_.lists.end()) fail("no-previous", "list '" + name + "' has no earlier definition to append to", item.Mark());
+      prev->second.items.insert(prev->second.items.end(), info.items.begin(), info.items.end());
+      return;
+    }
+    if (prev != doc_.lists.end()) info.order = prev->second.order;
+    doc_.lists[name] = std::move(info);
+  }
+
+  void read_macro(const YAML::Node& item) {
+    std::string name = scalar(item, "macro");
+    item_label_ = "macro '" + name + "'";
+    ++report_.macros;
+    check_keys(item, kMacroKeys, "macro");
+    if (!item["condition"].IsDefined()) fail("missing-key", "macro has no 'condition'", item.Mark());
+    MacroInfo info;
+    info.name = name;
+    info.condition = scalar(item, "condition");
+    info.origin = origin_of(item);
+    info.condition_origin = origin_of(item["condition"]);
+    info.order = order_++;
+    bool append = item["append"].IsDefined() && boolean(item, "append");
+    std::set<std::string> ov_append, ov_replace;
+    read_overrides(item, {"condition"}, {"condition"}, ov_append, ov_replace);
+    if (append && item["override"].IsDefined()) fail("bad-override", "'append' and 'override' cannot be used together", item["append"].Mark());
+    if (append) warn("deprecated-append", "'append: true' is deprecated; use 'override: {condition: append}'", item["append"].Mark());
+    auto prev = doc_.macros.find(name);
+    if (append || ov_append.contains("condition")) {
+      if (prev == doc_.macros.end()) fail("no-previous", "macro '" + name + "' has no earlier definition to append to", item.Mark());
+      // Falco appends condition text with a blank; positions of the appended part are lost.
+      prev->second.condition += " " + info.condition;
+      return;
+    }
+    if (prev != doc_.macros.end()) info.order = prev->second.order;
+    doc_.macros[name] = std::move(info);
+  }
+
+  ExceptionValue exception_value(const YAML::Node& n) {
+    ExceptionValue v;
+    if (n.IsSequence()) {
+      v.is_list = true;
+      for (const auto& e : n) v.items.push_back(exception_value(e));
+    } else if (n.IsScalar()) {
+      v.item = n.Scalar();
+    } else if (!n.IsNull()) {
+      fail("bad-exception", "exception fields, comps and values must be strings or lists", n.Mark());
+    }
+    return v;
+  }
+
+  std::vector<ExceptionInfo> read_exceptions(const YAML::Node& item) {
+    std::vector<ExceptionInfo> out;
+    const YAML::Node list = item["exceptions"];
+    if (!list.IsDefined() || list.IsNull()) return out;
+    if (!list.IsSequence()) fail("bad-exception", "'exceptions' must be a list", list.Mark());
+    for (const auto& ex : list) {
+      if (!ex.IsMap()) fail("bad-exception", "each exception must be a map with a name", ex.Mark());
+      check_keys_exception(ex);
+      if (!ex["name"].IsScalar()) fail("bad-exception", "exception has no 'name'", ex.Mark());
+      ExceptionInfo info;
+      info.name = ex["name"].Scalar();
+      info.origin = origin_of(ex);
+      if (ex["fields"].IsDefined()) info.fields = exception_value(ex["fields"]);
+      if (ex["comps"].IsDefined()) info.comps = exception_value(ex["comps"]);
+      if (ex["values"].IsDefined()) {
+        if (!ex["values"].IsSequence() && !ex["values"].IsNull()) {
+          fail("bad-exception", "exception 'values' must be a list", ex["values"].Mark());
+        }
+        for (const auto& v : ex["values"]) info.values.push_back(exception_value(v));
+      }
+      out.push_back(std::move(info));
+    }
+    return out;
+  }
+
+  void check_keys_exception(const YAML::Node& ex) {
+    for (const auto& kv : ex) {
+      std::string key = kv.first.Scalar();
+      if (std::find(kExceptionKeys.begin(), kExceptionKeys.end(), key) != kExceptionKeys.end()) continue;
+      std::string msg = "unknown key '" + key + "' in exception";
+      if (auto s = closest_match(key, kExceptionKeys)) msg += ", did you mean '" + *s + "'?";
+      fail("unknown-key", msg, kv.first.Mark());
+    }
+  }
+
+  Priority priority_of(const YAML::Node& item) {
+    std::string text = scalar(item, "priority");
+    auto p = parse_priority(text);
+    if (!p) {
+      fail("bad-priority", "invalid priority '" + text + "': use one of Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug",
+           item["priority"].Mark());
+    }
+    return *p;
+  }
+
+  RuleInfo* find_rule(const std::string& name) {
+    for (auto& r : doc_.rules)
+      if (r.name == name) return &r;
+    return nullptr;
+  }
+
+  void read_rule(const YAML::Node& item) {
+    std::string name = scalar(item, "rule");
+    item_label_ = "rule '" + name + "'";
+    ++report_.rules;
+    check_keys(item, kRuleKeys, "rule");
+    bool append = item["append"].IsDefined() && boolean(item, "append");
+    std::set<std::string> ov_append, ov_replace;
+    read_overrides(item, kRuleAppendable, kRuleReplaceable, ov_append, ov_replace);
+    bool has_override = !ov_append.empty() || !ov_replace.empty();
+    if (append && has_override) fail("bad-override", "'append' and 'override' cannot be used together", item["append"].Mark());
+
+    if (has_override) return override_rule(item, name, ov_append, ov_replace);
+    if (append) return append_rule(item, name);
+
+    bool defines = item["condition"].IsDefined() || item["output"].IsDefined() ||
+                   item["desc"].IsDefined() || item["priority"].IsDefined();
+    if (!defines) {
+      // Only `enabled`: toggles an earlier rule (Falco's older style).
+      if (!item["enabled"].IsDefined()) fail("missing-key", "rule has no condition, output, desc or priority", item.Mark());
+      RuleInfo* prev = find_rule(name);
+      if (!prev) fail("no-previous", "rule '" + name + "' has only 'enabled' but no earlier definition", item.Mark());
+      warn("deprecated-enabled", "an item with only 'enabled' is deprecated; use 'override: {enabled: replace}'", item["enabled"].Mark());
+      prev->enabled = boolean(item, "enabled");
+      return;
+    }
+    for (const char* key : {"condition", "output", "desc", "priority"}) {
+      if (!item[key].IsDefined()) fail("missing-key", std::string("rule has no '") + key + "'", item.Mark());
+    }
+    RuleInfo r;
+    r.name = name;
+    r.condition = scalar(item, "condition");
+    r.output = std::string(trim(scalar(item, "output")));
+    r.desc = scalar(item, "desc");
+    r.priority = priority_of(item);
+    r.origin = origin_of(item);
+    r.condition_origin = origin_of(item["condition"]);
+    r.output_origin = origin_of(item["output"]);
+    if (item["source"].IsDefined()) r.source = scalar(item, "source");
+    if (item["enabled"].IsDefined()) r.enabled = boolean(item, "enabled");
+    if (item["warn_evttypes"].IsDefined()) r.warn_evttypes = boolean(item, "warn_evttypes");
+    if (item["skip-if-unknown-filter"].IsDefined()) r.skip_if_unknown_filter = boolean(item, "skip-if-unknown-filter");
+    for (auto& t : string_list(item, "tags")) r.tags.insert(t);
+    r.exceptions = read_exceptions(item);
+    check_exception_shapes(r.exceptions);
+    r.order = order_++;
+    if (RuleInfo* prev = find_rule(name)) {
+      if (prev->source != r.source) {
+        fail("source-mismatch", "rule '" + name + "' is redefined with source '" + r.source +
+                                    "' but was defined for '" + prev->source + "'", item.Mark());
+      }
+      r.order = prev->order;
+      *prev = std::move(r);
+      return;
+    }
+    doc_.rules.push_back(std::move(r));
+  }
+
+  // Falco's checks on an exception's shape, before its fields are known to exist.
+  void check_exception_shapes(std::vector<ExceptionInfo>& exceptions) {
+    for (auto& ex : exceptions) {
+      YAML::Mark mark;
+      mark.line = ex.origin.line - 1;
+      mark.column = ex.origin.column - 1;
+      if (!ex.fields) fail("bad-exception", "exception '" + ex.name + "' has no 'fields'", mark);
+      if (ex.fields->is_list) {
+        if (!ex.comps) {
+          ex.comps = ExceptionValue{true, "", {}};
+          for (size_t i = 0; i < ex.fields->items.size(); ++i) ex.comps->items.push_back(ExceptionValue{false, "=", {}});
+        }
+        if (!ex.comps->is_list || ex.comps->items.size() != ex.fields->items.size()) {
+          fail("bad-exception", "exception '" + ex.name + "': fields and comps lists must have equal length", mark);
+        }
+        for (const auto& c : ex.comps->items) {
+          static const std::set<std::string> ops = {"=", "==", "!=", "<", "<=", ">", ">=", "contains", "icontains", "bcontains", "startswith", "bstartswith", "endswith", "glob", "iglob", "regex", "in", "intersects", "pmatch"};
+          if (!ops.contains(c.item)) fail("bad-exception", "exception '" + ex.name + "': '" + c.item + "' is not a supported comparison operator", mark);
+        }
+      } else {
+        if (!ex.comps) ex.comps = ExceptionValue{false, "in", {}};
+        if (ex.comps->is_list) fail("bad-exception", "exception '" + ex.name + "': fields and comps must both be strings or both lists", mark);
+        if (ex.comps->item != "in" && ex.comps->item != "pmatch" && ex.comps->item != "intersects") {
+          fail("bad-exception", "exception '" + ex.name + "': with a single field, comps must be one of in, pmatch, intersects", mark);
+        }
+      }
+    }
+  }
+
+  void append_rule(const YAML::Node& item, const std::string& name) {
+    warn("deprecated-append", "'append: true' is deprecated; use 'override:' with 'append' per key", item["append"].Mark());
+    RuleInfo* prev = find_rule(name);
+    if (!prev) fail("no-previous", "rule '" + name + "' has no earlier definition to append to", item.Mark());
+    for (const char* key : {"output", "desc", "priority", "tags", "enabled", "source"}) {
+      if (item[key].IsDefined()) {
+        fail("bad-append", std::string("'append: true' can only extend condition and exceptions; use 'override:' for '") + key + "'", item[key].Mark());
+      }
+    }
+    if (item["condition"].IsDefined()) {
+      std::string cond = scalar(item, "condition");
+      if (!cond.empty()) prev->condition += " " + cond;
+    }
+    if (item["exceptions"].IsDefined()) append_exceptions(*prev, read_exceptions(item), item);
+  }
+
+  void append_exceptions(RuleInfo& prev, std::vector<ExceptionInfo> extra, const YAML::Node& item) {
+    for (auto& ex : extra) {
+      auto same = std::find_if(prev.exceptions.begin(), prev.exceptions.end(),
+                               [&](const ExceptionInfo& e) { return e.name == ex.name; });
+      if (same == prev.exceptions.end()) {
+        if (ex.values.empty()) fail("bad-exception", "new exception '" + ex.name + "' needs 'values'", item["exceptions"].Mark());
+        std::vector<ExceptionInfo> one{ex};
+        check_exception_shapes(one);
+        prev.exceptions.push_back(std::move(one[0]));
+        continue;
+      }
+      if (ex.fields || ex.comps) {
+        fail("bad-exception", "exception '" + ex.name + "' exists already: only its values can be appended, not fields or comps", item["exceptions"].Mark());
+      }
+      same->values.insert(same->values.end(), ex.values.begin(), ex.values.end());
+    }
+  }
+
+  void override_rule(const YAML::Node& item, const std::string& name,
+                     const std::set<std::string>& ov_append, const std::set<std::string>& ov_replace) {
+    RuleInfo* prev = find_rule(name);
+    if (!prev) fail("no-previous", "rule '" + name + "' has no earlier definition to override", item.Mark());
+    // Every overridable key present in the item must be named under `override:`.
+    for (const auto& kv : item) {
+      std::string key = kv.first.Scalar();
+      if (key == "rule" || key == "override") continue;
+      if (!ov_append.contains(key) && !ov_replace.contains(key)) {
+        fail("bad-override", "key '" + key + "' has no entry under 'override' saying whether to append or replace it", kv.first.Mark());
+      }
+    }
+    for (const auto& key : ov_append) {
+      if (key == "condition") { std::string c = scalar(item, key); if (!c.empty()) prev->condition += " " + c; }
+      else if (key == "output") { std::string o = scalar(item, key); if (!o.empty()) prev->output += " " + o; }
+      else if (key == "desc") { std::string d = scalar(item, key); if (!d.empty()) prev->desc += " " + d; }
+      else if (key == "tags") { for (auto& t : string_list(item, key)) prev->tags.insert(t); }
+      else if (key == "exceptions") append_exceptions(*prev, read_exceptions(item), item);
+    }
+    for (const auto& key : ov_replace) {
+      if (key == "condition") {
+        prev->condition = scalar(item, key);
+        prev->condition_origin = origin_of(item[key]);
+      } else if (key == "output") {
+        prev->output = std::string(trim(scalar(item, key)));
+        prev->output_origin = origin_of(item[key]);
+      } else if (key == "desc") prev->desc = scalar(item, key);
+      else if (key == "tags") {
+        prev->tags.clear();
+        for (auto& t : string_list(item, key)) prev->tags.insert(t);
+      } else if (key == "exceptions") {
+        auto ex = read_exceptions(item);
+        check_exception_shapes(ex);
+        prev->exceptions = std::move(ex);
+      } else if (key == "priority") prev->priority = priority_of(item);
+      else if (key == "enabled") prev->enabled = boolean(item, key);
+      else if (key == "warn_evttypes") prev->warn_evttypes = boolean(item, key);
+      else if (key == "skip-if-unknown-filter") prev->skip_if_unknown_filter = boolean(item, key);
+    }
+  }
+};
+
+}  // namespace
+
+std::string engine_version_string() {
+  return std::to_string(kEngineVersionMajor) + "." + std::to_string(kEngineVersionMinor) + "." +
+         std::to_string(kEngineVersionPatch);
+}
+
+void read_rules_file(RuleDocument& doc, LoadReport& report, const std::string& path,
+                     std::string content) {
+  report.files.push_back(FileReport{path, 0, 0, 0, {}, {}});
+  int index = static_cast<int>(doc.files.size());
+  doc.files.push_back(path);
+  doc.contents.push_back(content);
+  FileReader reader(doc, report.files.back(), index, doc.next_order);
+  reader.read(doc.contents.back());
+}
+
+}  // namespace peregrine::engine
