@@ -4,6 +4,7 @@
 // most once, lazily, however many rules name it. Built at compile time, then read-only.
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -22,11 +23,12 @@ struct FieldSlot {
 class FieldTable {
  public:
   uint32_t intern(const FieldRef& ref, const std::vector<ast::Transformer>& transformers);
-  const std::vector<FieldSlot>& slots() const { return slots_; }
+  // A deque, so a slot reference stays valid while more fields are interned.
+  const std::deque<FieldSlot>& slots() const { return slots_; }
   const FieldSlot& slot(uint32_t i) const { return slots_[i]; }
 
  private:
-  std::vector<FieldSlot> slots_;
+  std::deque<FieldSlot> slots_;
   std::unordered_map<std::string, uint32_t> by_key_;
 };
 

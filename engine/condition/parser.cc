@@ -409,6 +409,7 @@ class Parser {
         case '\\': lit.text += '\\'; break;
         case '"': lit.text += '"'; break;
         case '\'': lit.text += '\''; break;
+        case '/': lit.text += '/'; break;
         case 'x': {
           auto hex = [](char h) -> int {
             if (h >= '0' && h <= '9') return h - '0';

@@ -23,7 +23,7 @@
 //   Identifier  ::= [a-zA-Z_][a-zA-Z0-9_]*               (a macro; after a ListOp, a list)
 //   FieldName   ::= [a-zA-Z_][a-zA-Z0-9_]*('.'[a-zA-Z0-9_]+)+
 //   ArgBareStr  ::= [^ \t\n\r\[\]"']+
-//   QuotedStr   ::= "..." | '...'   (escapes: \\ \" \' \n \r \t \b \f \xHH)
+//   QuotedStr   ::= "..." | '...'   (escapes: \\ \" \' \/ \n \r \t \b \f \xHH; others kept as written)
 //   BareStr     ::= [^ \t\n\r\f\v(),="']+
 // Keywords (and, or, not, word operators) must be followed by a blank or '(' (or end).
 // Nesting is capped (kMaxDepth) so hostile input cannot exhaust the stack.

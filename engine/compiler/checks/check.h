@@ -4,9 +4,10 @@
 // evaluation only compares.
 //
 // Semantics shared by every check: a field with no value makes the check false (whatever the
-// operator; `not` above it turns that into true, as in Falco). A multi-valued field matches
-// `in` when it has values and every one is in the set, `intersects` when any is, and every
-// other operator when any of its values matches.
+// operator; `not` above it turns that into true, as in Falco). A multi-valued field
+// (FieldInfo::is_list, like ka.req.pod.containers.image) matches `in` when it has values and
+// every one is in the set, `intersects` when any is. Any other list value (the ancestors of
+// `proc.aname` without an index), and every other operator, match when any value matches.
 
 #include <string>
 #include <string_view>

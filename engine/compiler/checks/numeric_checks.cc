@@ -43,8 +43,8 @@ bool compare(CmpOp op, Wide a, Wide b) {
 
 class NumericCheck final : public Program {
  public:
-  NumericCheck(uint32_t slot, CmpOp op, std::vector<Wide> rhs)
-      : slot_(slot), op_(op), rhs_(std::move(rhs)) {}
+  NumericCheck(uint32_t slot, CmpOp op, bool every, std::vector<Wide> rhs)
+      : slot_(slot), op_(op), every_(every), rhs_(std::move(rhs)) {}
 
   bool eval(EvalContext& ctx) const override {
     const Extraction* v = ctx.value(slot_);
@@ -54,7 +54,7 @@ class NumericCheck final : public Program {
       return n && match(*n);
     }
     const auto& items = v->list();
-    if (op_ == CmpOp::kIn) {
+    if (every_) {
       if (items.empty()) return false;
       for (auto item : items) {
         auto n = number_of(*v, item);
@@ -79,6 +79,7 @@ class NumericCheck final : public Program {
 
   uint32_t slot_;
   CmpOp op_;
+  bool every_;  // `in` on a multi-valued field: every value must be in the set
   std::vector<Wide> rhs_;
 };
 
@@ -129,7 +130,8 @@ Result<ProgramPtr> make_numeric_check(const CheckSpec& spec) {
     }
     rhs.push_back(*n);
   }
-  return ProgramPtr(std::make_unique<NumericCheck>(spec.slot, spec.op, std::move(rhs)));
+  bool every = spec.is_list && spec.op == CmpOp::kIn;
+  return ProgramPtr(std::make_unique<NumericCheck>(spec.slot, spec.op, every, std::move(rhs)));
 }
 
 Result<ProgramPtr> make_bool_check(const CheckSpec& spec) {

@@ -93,15 +93,15 @@ using StringSet = std::unordered_set<std::string, TransparentHash, std::equal_to
 
 class StringSetCheck final : public Program {
  public:
-  StringSetCheck(uint32_t slot, CmpOp op, StringSet set)
-      : slot_(slot), op_(op), set_(std::move(set)) {}
+  StringSetCheck(uint32_t slot, bool every, StringSet set)
+      : slot_(slot), every_(every), set_(std::move(set)) {}
 
   bool eval(EvalContext& ctx) const override {
     const Extraction* v = ctx.value(slot_);
     if (!v) return false;
     if (v->kind() != Extraction::Kind::kList) return set_.contains(value_text(*v, ctx));
     const auto& items = v->list();
-    if (op_ == CmpOp::kIn) {
+    if (every_) {
       if (items.empty()) return false;
       for (auto item : items)
         if (!set_.contains(item)) return false;
@@ -114,7 +114,7 @@ class StringSetCheck final : public Program {
 
  private:
   uint32_t slot_;
-  CmpOp op_;
+  bool every_;  // `in` on a multi-valued field: every value must be in the set
   StringSet set_;
 };
 
@@ -162,7 +162,8 @@ Result<ProgramPtr> make_string_check(const CheckSpec& spec) {
     case CmpOp::kIn:
     case CmpOp::kIntersects: {
       StringSet set(spec.rhs.items.begin(), spec.rhs.items.end());
-      return ProgramPtr(std::make_unique<StringSetCheck>(spec.slot, spec.op, std::move(set)));
+      bool every = spec.is_list && spec.op == CmpOp::kIn;
+      return ProgramPtr(std::make_unique<StringSetCheck>(spec.slot, every, std::move(set)));
     }
     case CmpOp::kPmatch:
       return ProgramPtr(std::make_unique<PathPrefixCheck>(spec.slot, spec.rhs.items));

@@ -1,0 +1,48 @@
+#pragma once
+// One Kubernetes API audit event (`audit.k8s.io/v1` or `v1beta1` `Event`) as the k8s_audit
+// source evaluates it, and the readers that turn webhook payloads and replay files into events.
+//
+// The event owns its parsed JSON; field values are views into it, valid as long as the event
+// lives (moving an AuditEvent keeps them valid: the JSON's storage moves with it). Readers never
+// throw: bad input is an Error naming what is wrong and, for files, on which line.
+
+#include <cstdint>
+#include <istream>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "engine/event/event.h"
+
+namespace peregrine::engine {
+
+struct AuditEvent : Event {
+  nlohmann::json doc;  // the audit Event object, as received
+};
+
+// Deepest JSON nesting a payload may have. Kubernetes objects nest a few dozen levels at most;
+// the cap keeps hostile input from exhausting the stack of code that walks the document
+// recursively (serialising it for `jevt.obj`, for one).
+inline constexpr size_t kMaxAuditJsonDepth = 256;
+
+// Wraps one audit Event object. Only `auditID` is required (as Falco's plugin, which ignores
+// JSON without it); every other key is optional because extractors treat absence as "no value".
+// Sets type 0, num, and timestamp_ns from `stageTimestamp`, else `requestReceivedTimestamp`,
+// else 0. Errors: the value is not an object, or has no string `auditID`.
+Result<AuditEvent> make_audit_event(nlohmann::json doc, uint64_t num);
+
+// Parses a webhook body or log record: an `Event`, or an `EventList` whose `items` are Events.
+// `kind` and `apiVersion` may be absent (an object with `items` is then a list); when present,
+// kind must be Event or EventList and apiVersion in the `audit.k8s.io` group. Events are numbered
+// from `first_num` in payload order.
+Result<std::vector<AuditEvent>> parse_audit_payload(std::string_view json_text,
+                                                    uint64_t first_num = 1);
+
+// Reads JSON lines, as `peregrine replay --source k8s_audit` does: each non-blank line is one
+// Event or EventList. Events are numbered from `first_num` across the whole stream. The first bad
+// line stops reading; its error starts with "line N: ".
+Result<std::vector<AuditEvent>> read_audit_lines(std::istream& in, uint64_t first_num = 1);
+
+}  // namespace peregrine::engine
