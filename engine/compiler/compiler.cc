@@ -11,6 +11,7 @@ namespace {
 // `evt.type` compared with names: answered from the event's type code, no extraction.
 class EventTypeCheck final : public Program {
  public:
+  uint32_t cost() const override { return 1; }
   EventTypeCheck(std::vector<bool> types, bool negate) : types_(std::move(types)), negate_(negate) {}
   bool eval(EvalContext& ctx) const override {
     uint16_t t = ctx.event().type;

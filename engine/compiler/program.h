@@ -3,6 +3,7 @@
 // load time; evaluation is const and allocation-free, so one Program is shared by every thread
 // (each with its own EvalContext).
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -12,12 +13,20 @@ namespace peregrine::engine {
 
 class Program {
  public:
+  enum class Kind : uint8_t { kAnd, kOr, kNot, kConstant, kCheck };
+
   virtual ~Program() = default;
   virtual bool eval(EvalContext& ctx) const = 0;
+  virtual Kind kind() const { return Kind::kCheck; }
+  // Rough relative cost of one evaluation; and/or evaluate cheap children first. Checks are
+  // pure, so the order changes the time taken, never the result.
+  virtual uint32_t cost() const { return 10; }
 };
 
 using ProgramPtr = std::unique_ptr<const Program>;
 
+// Nested and/or of the same kind are flattened (macros nest them deeply) and children ordered
+// by cost().
 ProgramPtr make_and(std::vector<ProgramPtr> children);
 ProgramPtr make_or(std::vector<ProgramPtr> children);
 ProgramPtr make_not(ProgramPtr child);

@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <memory>
 #include <unordered_set>
@@ -47,6 +48,14 @@ Result<std::string> decode_hex(std::string_view hex, std::string_view op) {
 // A scalar string operator applied to one text value.
 class StringCheck final : public Program {
  public:
+  uint32_t cost() const override {
+    switch (op_) {
+      case CmpOp::kContains: case CmpOp::kIContains: case CmpOp::kBContains: return 6;
+      case CmpOp::kGlob: case CmpOp::kIGlob: return 8;
+      case CmpOp::kRegex: return 20;
+      default: return 4;
+    }
+  }
   StringCheck(uint32_t slot, CmpOp op, std::string needle, std::unique_ptr<RE2> re)
       : slot_(slot), op_(op), needle_(std::move(needle)), re_(std::move(re)) {}
 
@@ -89,10 +98,33 @@ struct TransparentHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
-using StringSet = std::unordered_set<std::string, TransparentHash, std::equal_to<>>;
+
+// A hash set of strings with a cheap pre-filter: most values tested against a list are not in
+// it, and the length and first byte usually say so without hashing.
+class StringSet {
+ public:
+  template <typename It>
+  StringSet(It begin, It end) : set_(begin, end) {
+    for (const auto& s : set_) {
+      lengths_ |= 1ull << std::min<size_t>(s.size(), 63);
+      if (!s.empty()) first_[static_cast<unsigned char>(s[0])] = true;
+    }
+  }
+  bool contains(std::string_view s) const {
+    if (!(lengths_ >> std::min<size_t>(s.size(), 63) & 1)) return false;
+    if (!s.empty() && !first_[static_cast<unsigned char>(s[0])]) return false;
+    return set_.find(s) != set_.end();
+  }
+
+ private:
+  std::unordered_set<std::string, TransparentHash, std::equal_to<>> set_;
+  uint64_t lengths_ = 0;  // bit n: some member has length n (63: 63 or more)
+  std::array<bool, 256> first_{};
+};
 
 class StringSetCheck final : public Program {
  public:
+  uint32_t cost() const override { return 5; }
   StringSetCheck(uint32_t slot, bool every, StringSet set)
       : slot_(slot), every_(every), set_(std::move(set)) {}
 
@@ -121,6 +153,7 @@ class StringSetCheck final : public Program {
 // `pmatch`: the value is one of the paths or lies below one of them.
 class PathPrefixCheck final : public Program {
  public:
+  uint32_t cost() const override { return 6; }
   PathPrefixCheck(uint32_t slot, std::vector<std::string> prefixes)
       : slot_(slot), prefixes_(std::move(prefixes)) {}
 
