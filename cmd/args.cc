@@ -38,7 +38,7 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::vector
         return make_error("option '" + a + "' needs a value");
       }
     } else if (inline_value) {
-      return make_error("option '" + a + "' takes no value");
+      return make_error("option '--" + spec->name + "' takes no value");
     }
     auto& slot = out.values_[spec->name];
     if (!slot.empty() && !spec->repeatable) return make_error("option '--" + spec->name + "' given more than once");

@@ -105,11 +105,17 @@ ProgramPtr ConditionCompiler::compile_node(const ast::Node& node) {
         return fail("macro " + quoted(node.macro) + " refers to itself (" + chain + node.macro + ")", node.pos);
       }
       used_macros_.insert(node.macro);
+      if (auto done = compiled_macros_.find(node.macro); done != compiled_macros_.end()) {
+        return make_memo(done->second.first, done->second.second);
+      }
       macro_stack_.push_back(node.macro);
       auto p = compile_node(*it->second.ast);
       if (!p) return nullptr;
       macro_stack_.pop_back();
-      return p;
+      std::shared_ptr<const Program> shared(std::move(p));
+      uint32_t cell = table_.add_memo();
+      compiled_macros_[node.macro] = {shared, cell};
+      return make_memo(std::move(shared), cell);
     }
     case ast::NodeKind::kCheck:
       return compile_check(node);

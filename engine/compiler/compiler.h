@@ -6,6 +6,8 @@
 //
 // Not thread-safe (it appends to the FieldTable); the loader compiles on one thread.
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -69,6 +71,8 @@ class ConditionCompiler {
   bool failed_ = false;
   std::vector<std::string> macro_stack_;  // cycle detection and error attribution
   std::set<std::string> used_macros_;
+  // Each macro is compiled once per source and shared by every rule that names it.
+  std::map<std::string, std::pair<std::shared_ptr<const Program>, uint32_t>> compiled_macros_;
   std::set<std::string> used_lists_;
 };
 

@@ -5,11 +5,17 @@
 namespace peregrine::engine {
 
 EvalContext::EvalContext(const EventSource& source, const FieldTable& table)
-    : source_(source), table_(table), slots_(table.slots().size()) {}
+    : source_(source),
+      table_(table),
+      slots_(table.slots().size()),
+      memo_epoch_(table.memo_count(), 0),
+      memo_value_(table.memo_count(), 0) {
+  for (size_t i = 0; i < slots_.size(); ++i) slots_[i].spec = &table.slot(static_cast<uint32_t>(i));
+}
 
-void EvalContext::fill(uint32_t index, Slot& s) {
+void EvalContext::fill(uint32_t, Slot& s) {
   s.epoch = epoch_;
-  const FieldSlot& spec = table_.slot(index);
+  const FieldSlot& spec = *s.spec;
   s.raw.reset();
   s.present = source_.extract(*event_, spec.ref, s.raw) && s.raw.present();
   s.result = &s.raw;

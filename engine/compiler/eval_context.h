@@ -40,12 +40,21 @@ class EvalContext {
     return s.present ? s.result : nullptr;
   }
 
+  // The memoized result of a shared macro for the current event, if computed yet.
+  bool memo_known(uint32_t cell) const { return memo_epoch_[cell] == epoch_; }
+  bool memo_value(uint32_t cell) const { return memo_value_[cell] != 0; }
+  void set_memo(uint32_t cell, bool value) {
+    memo_epoch_[cell] = epoch_;
+    memo_value_[cell] = value ? 1 : 0;
+  }
+
   // A scratch string for checks that need to render a non-string value as text.
   std::string& scratch() { return scratch_; }
   EvalCounters& counters() { return counters_; }
 
  private:
   struct Slot {
+    const FieldSlot* spec = nullptr;
     uint64_t epoch = 0;
     bool present = false;
     const Extraction* result = nullptr;
@@ -57,6 +66,8 @@ class EvalContext {
   const EventSource& source_;
   const FieldTable& table_;
   std::vector<Slot> slots_;
+  std::vector<uint64_t> memo_epoch_;
+  std::vector<uint8_t> memo_value_;
   const Event* event_ = nullptr;
   uint64_t epoch_ = 0;
   EvalCounters counters_;

@@ -27,9 +27,15 @@ class FieldTable {
   const std::deque<FieldSlot>& slots() const { return slots_; }
   const FieldSlot& slot(uint32_t i) const { return slots_[i]; }
 
+  // Memo cells: one per compiled macro, so a macro several rules share is evaluated once per
+  // event. The table only counts them; EvalContext holds the per-event values.
+  uint32_t add_memo() { return memo_count_++; }
+  uint32_t memo_count() const { return memo_count_; }
+
  private:
   std::deque<FieldSlot> slots_;
   std::unordered_map<std::string, uint32_t> by_key_;
+  uint32_t memo_count_ = 0;
 };
 
 }  // namespace peregrine::engine

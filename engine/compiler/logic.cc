@@ -67,6 +67,23 @@ class Constant final : public Program {
   bool value_;
 };
 
+class Memo final : public Program {
+ public:
+  Memo(std::shared_ptr<const Program> macro, uint32_t cell) : macro_(std::move(macro)), cell_(cell) {}
+  bool eval(EvalContext& ctx) const override {
+    if (ctx.memo_known(cell_)) return ctx.memo_value(cell_);
+    bool v = macro_->eval(ctx);
+    ctx.set_memo(cell_, v);
+    return v;
+  }
+  Kind kind() const override { return Kind::kMemo; }
+  uint32_t cost() const override { return macro_->cost(); }
+
+ private:
+  std::shared_ptr<const Program> macro_;
+  uint32_t cell_;
+};
+
 // Splices children of the same kind into their parent and sorts by cost.
 template <typename Node>
 std::vector<ProgramPtr> flatten(std::vector<ProgramPtr> children, Program::Kind kind) {
@@ -99,5 +116,8 @@ ProgramPtr make_or(std::vector<ProgramPtr> children) {
 }
 ProgramPtr make_not(ProgramPtr child) { return std::make_unique<Not>(std::move(child)); }
 ProgramPtr make_constant(bool value) { return std::make_unique<Constant>(value); }
+ProgramPtr make_memo(std::shared_ptr<const Program> macro, uint32_t cell) {
+  return std::make_unique<Memo>(std::move(macro), cell);
+}
 
 }  // namespace peregrine::engine

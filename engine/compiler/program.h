@@ -13,7 +13,7 @@ namespace peregrine::engine {
 
 class Program {
  public:
-  enum class Kind : uint8_t { kAnd, kOr, kNot, kConstant, kCheck };
+  enum class Kind : uint8_t { kAnd, kOr, kNot, kConstant, kMemo, kCheck };
 
   virtual ~Program() = default;
   virtual bool eval(EvalContext& ctx) const = 0;
@@ -31,5 +31,7 @@ ProgramPtr make_and(std::vector<ProgramPtr> children);
 ProgramPtr make_or(std::vector<ProgramPtr> children);
 ProgramPtr make_not(ProgramPtr child);
 ProgramPtr make_constant(bool value);
+// A shared, compiled macro whose result is cached per event in memo cell `cell`.
+ProgramPtr make_memo(std::shared_ptr<const Program> macro, uint32_t cell);
 
 }  // namespace peregrine::engine
