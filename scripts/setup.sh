@@ -1,17 +1,11 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building and testing Peregrine needs.
-# Idempotent and non-interactive: safe to run on every CI start.
+# Installs every Debian package that building and testing Peregrine needs: the union of the
+# lists in scripts/packages/*.txt (one package a line, # comments), one list per area so each
+# component states its own needs. Idempotent and non-interactive: safe on every CI start.
 set -euo pipefail
+cd "$(dirname "$0")"
 
-packages=(
-  # toolchain
-  build-essential cmake ninja-build pkg-config git
-  clang llvm libclang-rt-14-dev
-  # engine
-  libyaml-cpp-dev nlohmann-json3-dev libre2-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest
-)
+mapfile -t packages < <(cat packages/*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,11 +19,8 @@ if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
-  sudo=sudo
-else
-  sudo=
-fi
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo=sudo
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
