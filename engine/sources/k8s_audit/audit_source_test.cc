@@ -290,15 +290,15 @@ TEST_F(AuditSourceTest, OtherAnnotations) {
 TEST_F(AuditSourceTest, EveryFieldSurvivesOddEvents) {
   const char* odd[] = {
       R"({"auditID":"a"})",
-      R"({"auditID":"a","user":"x","objectRef":[],"sourceIPs":"1.2.3.4","requestURI":7,)"
+      (R"({"auditID":"a","user":"x","objectRef":[],"sourceIPs":"1.2.3.4","requestURI":7,)"
       R"("requestObject":{"spec":{"containers":"x","volumes":{},"securityContext":7},)"
-      R"("subjects":[1,null,{"kind":3}],"rules":[null,{"verbs":"get"}]}})",
-      R"({"auditID":"a","requestURI":"/x?a=%zz&=&b&&c=%41","annotations":null,)"
+      R"("subjects":[1,null,{"kind":3}],"rules":[null,{"verbs":"get"}]}})"),
+      (R"({"auditID":"a","requestURI":"/x?a=%zz&=&b&&c=%41","annotations":null,)"
       R"("requestObject":{"kind":"Pod","metadata":{"name":null},"spec":{)"
       R"("containers":[null,3,{"securityContext":null,"ports":[{"hostPort":null}],"image":5}],)"
-      R"("volumes":[null,{"name":"only"},{"hostPath":{"path":4}}]}}})",
-      R"({"auditID":"a","user":{"username":null,"groups":[null,"g",{"k":1},2.5,true]},)"
-      R"("responseStatus":{"code":1e300}})",
+      R"("volumes":[null,{"name":"only"},{"hostPath":{"path":4}}]}}})"),
+      (R"({"auditID":"a","user":{"username":null,"groups":[null,"g",{"k":1},2.5,true]},)"
+      R"("responseStatus":{"code":1e300}})"),
   };
   for (const char* json : odd) {
     AuditEvent ev = load(json);
