@@ -6,7 +6,6 @@ namespace peregrine::engine {
 
 EvalContext::EvalContext(const EventSource& source, const FieldTable& table)
     : source_(source),
-      table_(table),
       slots_(table.slots().size()),
       memo_epoch_(table.memo_count(), 0),
       memo_value_(table.memo_count(), 0) {

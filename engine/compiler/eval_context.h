@@ -64,7 +64,6 @@ class EvalContext {
   void fill(uint32_t index, Slot& s);
 
   const EventSource& source_;
-  const FieldTable& table_;
   std::vector<Slot> slots_;
   std::vector<uint64_t> memo_epoch_;
   std::vector<uint8_t> memo_value_;
