@@ -1,0 +1,227 @@
+#include "driver/bpf/bpf_probe.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "driver/bpf/probe.h"
+#include "probe.skel.h"
+
+namespace peregrine::driver {
+namespace {
+
+constexpr const char* kKernelBtf = "/sys/kernel/btf/vmlinux";
+
+// libbpf reports through one process-wide print hook. While a probe loads, its messages
+// (the verifier log among them) are kept so that a failure can quote them.
+std::mutex g_log_mutex;
+std::string* g_log = nullptr;
+
+int capture_libbpf_log(libbpf_print_level level, const char* format, va_list args) {
+  if (level == LIBBPF_DEBUG || g_log == nullptr) return 0;
+  char line[1024];
+  const int n = vsnprintf(line, sizeof line, format, args);
+  if (n > 0) g_log->append(line);
+  return n;
+}
+
+class LogCapture {
+ public:
+  LogCapture() : lock_(g_log_mutex) {
+    g_log = &text_;
+    previous_ = libbpf_set_print(capture_libbpf_log);
+  }
+  ~LogCapture() {
+    libbpf_set_print(previous_);
+    g_log = nullptr;
+  }
+  // The end of what libbpf printed (the verifier's verdict comes last), for an error message.
+  std::string tail() const {
+    constexpr size_t kMax = 800;
+    std::string out = text_.size() > kMax ? text_.substr(text_.size() - kMax) : text_;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out.empty() ? "" : "; libbpf: " + out;
+  }
+
+ private:
+  std::lock_guard<std::mutex> lock_;
+  std::string text_;
+  libbpf_print_fn_t previous_ = nullptr;
+};
+
+bool has_capability(int cap) {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  if (syscall(SYS_capget, &header, data) != 0) return false;
+  return (data[cap / 32].effective & (1u << (cap % 32))) != 0;
+}
+
+// Why the kernel refused to load or attach: names the missing privilege when one is missing.
+std::string privilege_hint(int err) {
+  if (err != EPERM && err != EACCES) return "";
+  constexpr int kCapPerfmon = 38, kCapBpf = 39;
+  const bool bpf = has_capability(kCapBpf) || has_capability(CAP_SYS_ADMIN);
+  const bool perfmon = has_capability(kCapPerfmon) || has_capability(CAP_SYS_ADMIN);
+  if (!bpf || !perfmon) {
+    return "loading BPF programs needs CAP_BPF and CAP_PERFMON or root (missing:" +
+           std::string(bpf ? "" : " CAP_BPF") + std::string(perfmon ? "" : " CAP_PERFMON") +
+           "); ";
+  }
+  return "the kernel refused although CAP_BPF and CAP_PERFMON are held (lockdown, or "
+         "kernel.unprivileged_bpf_disabled for a user namespace?); ";
+}
+
+struct SkeletonDeleter {
+  void operator()(probe* skel) const { probe::destroy(skel); }
+};
+struct RingBufferDeleter {
+  void operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
+};
+
+bool is_power_of_two(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
+
+}  // namespace
+
+struct BpfProbe::Impl {
+  std::unique_ptr<probe, SkeletonDeleter> skel;
+  std::unique_ptr<ring_buffer, RingBufferDeleter> ring;
+  const EventCallback* on_event = nullptr;  // set only during poll()
+  int delivered = 0;
+  uint64_t decode_errors = 0;
+
+  static int handle_record(void* ctx, void* data, size_t size) {
+    auto* self = static_cast<Impl*>(ctx);
+    auto view = decode_event({static_cast<const uint8_t*>(data), size});
+    if (!view.ok()) {
+      ++self->decode_errors;
+      return 0;
+    }
+    ++self->delivered;
+    if (self->on_event != nullptr) (*self->on_event)(*view);
+    return 0;
+  }
+};
+
+const std::vector<uint16_t>& BpfProbe::lifecycle_events() {
+  static const std::vector<uint16_t> kEvents = {
+      PEREGRINE_EVT_CODE_CLONE,  PEREGRINE_EVT_CODE_CLONE3,   PEREGRINE_EVT_CODE_FORK,
+      PEREGRINE_EVT_CODE_VFORK,  PEREGRINE_EVT_CODE_EXECVE,   PEREGRINE_EVT_CODE_EXECVEAT,
+      PEREGRINE_EVT_PROCEXIT};
+  return kEvents;
+}
+
+Result<std::unique_ptr<BpfProbe>> BpfProbe::open(const ProbeOptions& options) {
+  if (access(kKernelBtf, R_OK) != 0) {
+    return make_error(std::string("kernel BTF not found at ") + kKernelBtf +
+                      ": the eBPF probe needs a kernel built with CONFIG_DEBUG_INFO_BTF "
+                      "(use the kernel module driver instead)");
+  }
+  const auto page = static_cast<uint32_t>(sysconf(_SC_PAGESIZE));
+  if (!is_power_of_two(options.ring_buffer_bytes) || options.ring_buffer_bytes % page != 0) {
+    return make_error("ring buffer size " + std::to_string(options.ring_buffer_bytes) +
+                      " must be a power of two and a multiple of the page size (" +
+                      std::to_string(page) + ")");
+  }
+
+  auto impl = std::make_unique<Impl>();
+  LogCapture log;
+  impl->skel.reset(probe::open());
+  if (!impl->skel) {
+    const int err = errno;
+    return make_error("opening the eBPF probe failed: " + std::string(strerror(err)) +
+                      log.tail());
+  }
+  probe* skel = impl->skel.get();
+  skel->rodata->ignore_tgid = options.ignore_tgid;
+  if (int err = bpf_map__set_max_entries(skel->maps.events_map, options.ring_buffer_bytes)) {
+    return make_error("sizing the ring buffer failed: " + std::string(strerror(-err)));
+  }
+  if (int err = probe::load(skel)) {
+    return make_error("loading the eBPF probe failed: " + privilege_hint(-err) +
+                      strerror(-err) + log.tail());
+  }
+  if (int err = probe::attach(skel)) {
+    return make_error("attaching the eBPF probe failed: " + privilege_hint(-err) +
+                      strerror(-err) + log.tail());
+  }
+  impl->ring.reset(ring_buffer__new(bpf_map__fd(skel->maps.events_map), &Impl::handle_record,
+                                    impl.get(), nullptr));
+  if (!impl->ring) {
+    return make_error("opening the ring buffer failed: " + std::string(strerror(errno)));
+  }
+
+  std::unique_ptr<BpfProbe> probe_ptr(new BpfProbe(std::move(impl)));
+  std::vector<bool> all;
+  const std::vector<bool>* initial = &options.interesting;
+  if (options.interesting.empty()) {
+    all.assign(PEREGRINE_SYSCALL_CODE_LIMIT, true);
+    initial = &all;
+  }
+  if (Status s = probe_ptr->set_interesting(*initial); !s.ok()) return s.error();
+  return probe_ptr;
+}
+
+BpfProbe::BpfProbe(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+BpfProbe::~BpfProbe() = default;
+
+Status BpfProbe::set_interesting(const std::vector<bool>& by_type) {
+  std::vector<uint8_t> on(PEREGRINE_SYSCALL_CODE_LIMIT, 0);
+  for (uint32_t code = 0; code < on.size() && code < by_type.size(); ++code) {
+    on[code] = by_type[code] && event_info(static_cast<uint16_t>(code)) != nullptr;
+  }
+  for (uint16_t code : lifecycle_events()) {
+    if (code < on.size()) on[code] = 1;
+  }
+  const int fd = bpf_map__fd(impl_->skel->maps.interesting_map);
+  for (uint32_t code = 0; code < on.size(); ++code) {
+    if (bpf_map_update_elem(fd, &code, &on[code], BPF_ANY) != 0) {
+      return make_error("updating the interesting-syscalls map failed: " +
+                        std::string(strerror(errno)));
+    }
+  }
+  return {};
+}
+
+Result<int> BpfProbe::poll(int timeout_ms, const EventCallback& on_event) {
+  impl_->on_event = &on_event;
+  impl_->delivered = 0;
+  const int rc = ring_buffer__poll(impl_->ring.get(), timeout_ms);
+  impl_->on_event = nullptr;
+  if (rc < 0 && rc != -EINTR) {
+    return make_error("reading the ring buffer failed: " + std::string(strerror(-rc)));
+  }
+  return impl_->delivered;
+}
+
+int BpfProbe::epoll_fd() const { return ring_buffer__epoll_fd(impl_->ring.get()); }
+
+uint64_t BpfProbe::decode_errors() const { return impl_->decode_errors; }
+
+Result<ProbeCounters> BpfProbe::counters() const {
+  const int ncpus = libbpf_num_possible_cpus();
+  if (ncpus <= 0) return make_error("counting possible CPUs failed");
+  std::vector<peregrine_probe_counters> per_cpu(static_cast<size_t>(ncpus));
+  const uint32_t key = 0;
+  if (bpf_map_lookup_elem(bpf_map__fd(impl_->skel->maps.counters_map), &key, per_cpu.data())) {
+    return make_error("reading the probe counters failed: " + std::string(strerror(errno)));
+  }
+  ProbeCounters total;
+  for (const auto& c : per_cpu) {
+    total.events += c.events;
+    total.drops_ringbuf += c.drops_ringbuf;
+    total.drops_stash += c.drops_stash;
+    total.truncated += c.truncated;
+    total.no_enter += c.no_enter;
+  }
+  return total;
+}
+
+}  // namespace peregrine::driver

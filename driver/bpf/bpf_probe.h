@@ -1,0 +1,77 @@
+#pragma once
+// The eBPF CO-RE probe as seen from user space: load, attach, filter, read, count.
+//
+// BpfProbe::open() loads driver/bpf/probe.bpf.c (embedded as a libbpf skeleton), sizes the
+// ring buffer, sets the self filter and attaches every hook; on failure it names what is
+// missing (kernel BTF, privileges) and leaves nothing loaded. Destroying the probe detaches
+// and unloads everything.
+//
+// Thread-safety: one thread polls; set_interesting() and counters() may be called from
+// another thread concurrently with poll() (they only touch BPF maps).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "common/result.h"
+#include "driver/event_schema.h"
+#include "driver/reader/event_view.h"
+
+namespace peregrine::driver {
+
+struct ProbeOptions {
+  // Ring buffer size in bytes: a power of two and a multiple of the page size.
+  uint32_t ring_buffer_bytes = 8u << 20;
+  // Thread group the probe ignores (the agent itself); 0 watches every process.
+  uint32_t ignore_tgid = 0;
+  // Initial interesting set, indexed by event type; empty = every syscall event the schema
+  // lists. See set_interesting().
+  std::vector<bool> interesting;
+};
+
+// Kernel-side counters, summed over CPUs.
+struct ProbeCounters {
+  uint64_t events = 0;         // records written to the ring buffer
+  uint64_t drops_ringbuf = 0;  // records lost: ring buffer full
+  uint64_t drops_stash = 0;    // syscalls lost: the per-thread entry stash was full
+  uint64_t truncated = 0;      // records with a parameter cut short
+  uint64_t no_enter = 0;       // exits whose entry the probe did not see
+};
+
+class BpfProbe {
+ public:
+  using EventCallback = std::function<void(const RawEventView&)>;
+
+  // Lifecycle events that are always captured, whatever set_interesting() says: the clone
+  // family, the execve family, procexit (state tracking depends on them).
+  static const std::vector<uint16_t>& lifecycle_events();
+
+  static Result<std::unique_ptr<BpfProbe>> open(const ProbeOptions& options);
+  ~BpfProbe();
+  BpfProbe(const BpfProbe&) = delete;
+  BpfProbe& operator=(const BpfProbe&) = delete;
+
+  // Replaces the set of syscalls whose events leave the kernel: by_type[code] for each
+  // syscall code < PEREGRINE_SYSCALL_CODE_LIMIT (shorter vectors mean "false" for the rest;
+  // codes the schema does not capture are ignored). Lifecycle events stay on. Takes effect
+  // for syscalls entered after the call.
+  Status set_interesting(const std::vector<bool>& by_type);
+
+  // Waits up to timeout_ms (0: don't wait, -1: forever) for records and calls on_event for
+  // each one that decodes; the view is valid only during the call. Returns how many records
+  // were delivered. Records that fail to decode are counted (decode_errors()), not delivered.
+  Result<int> poll(int timeout_ms, const EventCallback& on_event);
+  // The ring buffer's epoll fd, readable when records are waiting (for an external loop).
+  int epoll_fd() const;
+
+  Result<ProbeCounters> counters() const;
+  uint64_t decode_errors() const;
+
+ private:
+  struct Impl;
+  explicit BpfProbe(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace peregrine::driver

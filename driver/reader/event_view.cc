@@ -1,0 +1,168 @@
+#include "driver/reader/event_view.h"
+
+#include <time.h>
+
+#include <cstring>
+#include <string>
+
+namespace peregrine::driver {
+namespace {
+
+constexpr uint32_t kHeaderSize = sizeof(peregrine_event_hdr);
+
+template <typename T>
+T load(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+Error bad(const std::string& what) { return make_error("driver record: " + what); }
+
+}  // namespace
+
+Result<RawEventView> decode_event(std::span<const uint8_t> buf) {
+  if (buf.size() < kHeaderSize) {
+    return bad("short buffer: " + std::to_string(buf.size()) + " bytes, header needs 48");
+  }
+  peregrine_event_hdr hdr;
+  std::memcpy(&hdr, buf.data(), kHeaderSize);
+  if (hdr.magic != PEREGRINE_EVENT_MAGIC) return bad("bad magic");
+  if (hdr.version != PEREGRINE_SCHEMA_VERSION) {
+    return bad("schema version " + std::to_string(hdr.version) + ", this reader reads " +
+               std::to_string(PEREGRINE_SCHEMA_VERSION));
+  }
+  if (hdr.len < kHeaderSize || hdr.len > buf.size()) {
+    return bad("length " + std::to_string(hdr.len) + " outside buffer of " +
+               std::to_string(buf.size()));
+  }
+  const EventInfo* info = event_info(hdr.type);
+  if (info == nullptr) return bad("unknown event type " + std::to_string(hdr.type));
+  if (hdr.nparams > PEREGRINE_MAX_PARAMS) {
+    return bad("too many parameters: " + std::to_string(hdr.nparams));
+  }
+  const uint32_t data_start = kHeaderSize + 2u * hdr.nparams;
+  if (data_start > hdr.len) return bad("parameter lengths run past the record");
+
+  RawEventView view;
+  view.record_ = buf.first(hdr.len);
+  view.info_ = info;
+  view.type_ = hdr.type;
+  view.flags_ = hdr.flags;
+  view.ts_ns_ = hdr.ts_ns;
+  view.tid_ = hdr.tid;
+  view.pid_ = hdr.pid;
+  view.res_ = hdr.res;
+  view.cpu_ = hdr.cpu;
+  view.nparams_ = hdr.nparams;
+
+  uint32_t offset = data_start;
+  for (uint32_t i = 0; i < hdr.nparams; ++i) {
+    const uint16_t len = load<uint16_t>(buf.data() + kHeaderSize + 2u * i);
+    view.offsets_[i] = offset;
+    if (len > hdr.len - offset) {
+      return bad("parameter " + std::to_string(i) + " runs past the record");
+    }
+    if (i < info->params.size()) {
+      const uint32_t width = fixed_width(info->params[i].type);
+      if (width != 0 && len != 0 && len != width) {
+        return bad(std::string(info->name) + "." + std::string(info->params[i].name) + " is " +
+                   std::to_string(len) + " bytes, expected " + std::to_string(width));
+      }
+    }
+    offset += len;
+  }
+  if (offset != hdr.len) return bad("parameters do not fill the record exactly");
+  view.offsets_[hdr.nparams] = offset;
+  return view;
+}
+
+std::span<const uint8_t> RawEventView::param(uint32_t i) const {
+  if (i >= nparams_) return {};
+  return record_.subspan(offsets_[i], offsets_[i + 1] - offsets_[i]);
+}
+
+int RawEventView::index_of(std::string_view name) const {
+  const int i = param_index(type_, name);
+  return i < static_cast<int>(nparams_) ? i : -1;
+}
+
+ParamType RawEventView::type_of(uint32_t i) const {
+  return i < info_->params.size() ? info_->params[i].type : ParamType::kNone;
+}
+
+std::optional<int64_t> RawEventView::as_int(uint32_t i) const {
+  const ParamType type = type_of(i);
+  const uint32_t width = fixed_width(type);
+  const auto bytes = param(i);
+  if (width == 0 || bytes.size() != width) return std::nullopt;
+  if (width == 8) return load<int64_t>(bytes.data());
+  if (is_signed(type)) return load<int32_t>(bytes.data());
+  return static_cast<int64_t>(load<uint32_t>(bytes.data()));
+}
+
+std::optional<uint64_t> RawEventView::as_uint(uint32_t i) const {
+  const ParamType type = type_of(i);
+  const uint32_t width = fixed_width(type);
+  const auto bytes = param(i);
+  if (width == 0 || bytes.size() != width) return std::nullopt;
+  if (width == 8) return load<uint64_t>(bytes.data());
+  if (is_signed(type)) return static_cast<uint64_t>(static_cast<int64_t>(load<int32_t>(bytes.data())));
+  return load<uint32_t>(bytes.data());
+}
+
+std::optional<std::string_view> RawEventView::as_string(uint32_t i) const {
+  const ParamType type = type_of(i);
+  if (type != ParamType::kString && type != ParamType::kFsPath) return std::nullopt;
+  const auto bytes = param(i);
+  if (bytes.empty()) return std::nullopt;
+  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  return text.substr(0, text.find('\0'));
+}
+
+std::optional<std::vector<std::string_view>> RawEventView::as_strings(uint32_t i) const {
+  if (type_of(i) != ParamType::kStrArray) return std::nullopt;
+  const auto bytes = param(i);
+  if (bytes.empty()) return std::nullopt;
+  std::string_view rest(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  std::vector<std::string_view> out;
+  while (!rest.empty()) {
+    const size_t nul = rest.find('\0');
+    out.push_back(rest.substr(0, nul));
+    if (nul == std::string_view::npos) break;
+    rest.remove_prefix(nul + 1);
+  }
+  return out;
+}
+
+std::optional<SockTuple> RawEventView::as_socktuple(uint32_t i) const {
+  if (type_of(i) != ParamType::kSockTuple) return std::nullopt;
+  const auto bytes = param(i);
+  if (bytes.size() < sizeof(peregrine_socktuple)) return std::nullopt;
+  peregrine_socktuple raw;
+  std::memcpy(&raw, bytes.data(), sizeof raw);
+  SockTuple t;
+  t.family = raw.family;
+  t.type = raw.type;
+  t.protocol = raw.protocol;
+  t.lport = raw.lport;
+  t.rport = raw.rport;
+  std::memcpy(t.laddr.data(), raw.laddr, 16);
+  std::memcpy(t.raddr.data(), raw.raddr, 16);
+  if (bytes.size() > sizeof raw) {
+    std::string_view path(reinterpret_cast<const char*>(bytes.data()) + sizeof raw,
+                          bytes.size() - sizeof raw);
+    t.unix_path = path.substr(0, path.find('\0'));
+  }
+  return t;
+}
+
+int64_t boottime_to_realtime_offset_ns() {
+  timespec real{}, boot{};
+  clock_gettime(CLOCK_REALTIME, &real);
+  clock_gettime(CLOCK_BOOTTIME, &boot);
+  return (static_cast<int64_t>(real.tv_sec) - boot.tv_sec) * 1'000'000'000 +
+         (real.tv_nsec - boot.tv_nsec);
+}
+
+}  // namespace peregrine::driver
