@@ -35,3 +35,13 @@ def compat_dir():
 @pytest.fixture(scope="session")
 def fixtures_dir():
     return FIXTURES
+
+
+@pytest.fixture
+def apiserver(tmp_path):
+    """A fresh in-memory API test server (test/apiserver) for one test."""
+    from kube_helpers import ApiServer
+
+    server = ApiServer(tmp_path)
+    yield server
+    server.stop()

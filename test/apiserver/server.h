@@ -1,0 +1,58 @@
+#pragma once
+// The HTTP face of the test API server: routes discovery, resource CRUD, watch, and the
+// /_test/ fault-injection endpoints onto an ObjectStore. install() registers the handlers on a
+// cpp-httplib server (plain or TLS); shutdown() ends open watch streams so the server can stop.
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "test/apiserver/faults.h"
+#include "test/apiserver/object_store.h"
+
+namespace peregrine::apiserver {
+
+struct ServerOptions {
+  std::set<std::string> tokens;  // empty: no authentication
+  std::chrono::milliseconds bookmark_interval{1000};
+  size_t history_size = 1000;
+};
+
+// A parsed resource URL: /api/v1/[namespaces/NS/]PLURAL[/NAME[/SUB]] or the /apis/GROUP/VERSION form.
+struct ResourcePath {
+  std::string group, version, ns, plural, name, subresource;
+};
+
+class ApiServer {
+ public:
+  explicit ApiServer(ServerOptions options);
+  void install(httplib::Server& http);
+  void shutdown();
+
+ private:
+  httplib::Server::HandlerResponse before_routing(const httplib::Request& req, httplib::Response& res);
+  void handle(const httplib::Request& req, httplib::Response& res);
+  void handle_test(const httplib::Request& req, httplib::Response& res);
+  bool handle_discovery(const httplib::Request& req, httplib::Response& res);
+  void handle_resource(const ResourcePath& path, const httplib::Request& req, httplib::Response& res);
+  void handle_list(const ResourceType& type, const ResourcePath& path, const httplib::Request& req,
+                   httplib::Response& res);
+  void handle_watch(const ResourceType& type, const ResourcePath& path, const httplib::Request& req,
+                    httplib::Response& res);
+  void reply(httplib::Response& res, int code, const nlohmann::json& body);
+  void reply(httplib::Response& res, const StoreResult& result, const ResourceType& type, int ok_code,
+             const httplib::Request& req);
+
+  ServerOptions options_;
+  ObjectStore store_;
+  Faults faults_;
+  std::mutex tokens_mu_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace peregrine::apiserver
