@@ -17,6 +17,7 @@ commands:
   validate   load rule files as one ruleset and report every error and warning
   fields     list every field rules can use, with its type and description
   replay     run rules over recorded events and print the alerts
+  agent      watch this node's syscalls and print an alert per rule match
   version    print the Peregrine and rules-engine versions
 
 Run 'peregrine <command> --help' for a command's options.
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return run_validate(args);
   if (command == "fields") return run_fields(args);
   if (command == "replay") return run_replay(args);
+  if (command == "agent") return run_agent(args);
   if (command == "version" || command == "--version") return run_version(args);
   return usage_error("unknown command '" + command + "' (run 'peregrine --help')");
 }

@@ -2,6 +2,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "agent/runtime/replay_runner.h"
 #include "cmd/args.h"
 #include "cmd/commands.h"
 #include "engine/engine.h"
@@ -44,7 +45,12 @@ int run_replay(const std::vector<std::string>& argv) {
   if (!events_path) return usage_error("replay needs --events FILE");
   if (!args->has("rules")) return usage_error("replay needs at least one --rules PATH");
   if (source_name == "syscall") {
-    return usage_error("--source syscall replays agent captures ('peregrine agent --record'), which this build cannot read yet; use --source k8s_audit");
+    agent::ReplayOptions options;
+    options.rules = args->all("rules");
+    options.events = *events_path;
+    options.json = format == "json";
+    options.all_matches = args->has("all-matches");
+    return agent::run_syscall_replay(options);
   }
   if (source_name != "k8s_audit") return usage_error("unknown source '" + source_name + "' (known: syscall, k8s_audit)");
 

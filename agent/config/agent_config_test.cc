@@ -1,0 +1,62 @@
+#include "agent/config/agent_config.h"
+
+#include <gtest/gtest.h>
+
+namespace peregrine::agent {
+namespace {
+
+TEST(AgentConfig, AppliesEveryKey) {
+  AgentConfig c;
+  Status s = apply_config_yaml(R"(
+rules: [/a, /b]
+output_format: json
+minimum_priority: error
+rule_matching: all
+outputs:
+  stdout: {enabled: false}
+  file: {enabled: true, path: /tmp/alerts.log}
+buffers: {ring_buffer_bytes: 16777216, alert_queue: 5}
+metrics_addr: 127.0.0.1:9000
+host_root: /host
+node_name: n1
+)", "cfg.yaml", c);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(c.rules, (std::vector<std::string>{"/a", "/b"}));
+  EXPECT_TRUE(c.json);
+  EXPECT_EQ(c.minimum_priority, engine::Priority::kError);
+  EXPECT_TRUE(c.all_matches);
+  EXPECT_FALSE(c.stdout_enabled);
+  EXPECT_EQ(c.file_output, "/tmp/alerts.log");
+  EXPECT_EQ(c.ring_buffer_bytes, 16u << 20);
+  EXPECT_EQ(c.alert_queue, 5u);
+  EXPECT_EQ(c.host_root, "/host");
+  EXPECT_EQ(c.node_name, "n1");
+}
+
+TEST(AgentConfig, ErrorsNameTheKeyAndLine) {
+  AgentConfig c;
+  Status s = apply_config_yaml("output_format: json\nbuffers:\n  ring_buffer_bytes: 1000\n", "cfg.yaml", c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("cfg.yaml:3"), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("power of two"), std::string::npos);
+  s = apply_config_yaml("bogus: 1\n", "cfg.yaml", c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("unknown key"), std::string::npos);
+  s = apply_config_yaml("minimum_priority: loud\n", "cfg.yaml", c);
+  ASSERT_FALSE(s.ok());
+  s = apply_config_yaml("rules: [unterminated\n", "cfg.yaml", c);
+  ASSERT_FALSE(s.ok());
+}
+
+TEST(AgentConfig, HostPort) {
+  auto hp = parse_host_port("127.0.0.1:8765");
+  ASSERT_TRUE(hp.ok());
+  EXPECT_EQ(hp->first, "127.0.0.1");
+  EXPECT_EQ(hp->second, 8765);
+  EXPECT_EQ(parse_host_port(":80")->first, "0.0.0.0");
+  EXPECT_FALSE(parse_host_port("nohost").ok());
+  EXPECT_FALSE(parse_host_port("h:99999").ok());
+}
+
+}  // namespace
+}  // namespace peregrine::agent

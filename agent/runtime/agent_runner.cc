@@ -1,0 +1,192 @@
+#include "agent/runtime/agent_runner.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "agent/capture/capture_writer.h"
+#include "agent/capture/live_capture.h"
+#include "agent/capture/state_recorder.h"
+#include "agent/events/event_builder.h"
+#include "agent/runtime/alert_queue.h"
+#include "agent/runtime/interesting_set.h"
+#include "agent/runtime/metrics.h"
+#include "agent/runtime/metrics_server.h"
+#include "agent/runtime/pipeline.h"
+#include "agent/runtime/reloader.h"
+#include "agent/runtime/rules_loader.h"
+#include "agent/state/proc_bootstrap.h"
+#include "agent/state/state_snapshot.h"
+#include "engine/engine.h"
+
+namespace peregrine::agent {
+namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<Reloader*> g_reloader{nullptr};
+
+void on_stop_signal(int) { g_stop.store(true); }
+void on_hup_signal(int) {
+  if (Reloader* r = g_reloader.load()) r->request();
+}
+
+void log_line(const std::string& line) { std::fprintf(stderr, "peregrine: %s\n", line.c_str()); }
+
+int fail(const std::string& message) {
+  log_line(message);
+  return 1;
+}
+
+std::string join_root(const std::string& root, const char* path) {
+  if (root.empty() || root == "/") return path;
+  return (root.back() == '/' ? root.substr(0, root.size() - 1) : root) + path;
+}
+
+void install_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  sa.sa_handler = on_hup_signal;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGHUP, &sa, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+}
+
+}  // namespace
+
+int run_agent(const AgentConfig& config) {
+  if (config.rules.empty()) return fail("agent needs at least one --rules PATH (or rules: in the config)");
+  const std::string hostname = config.node_name.empty() ? engine::system_hostname() : config.node_name;
+
+  // 1. Rules.
+  engine::Engine engine(hostname);
+  RulesLoad first = load_rules(engine, config.rules);
+  if (!first.rules) {
+    for (const std::string& m : first.errors.messages) log_line("error: " + m);
+    return fail("rules did not load: " + std::to_string(first.errors.messages.size()) + " errors");
+  }
+  for (const std::string& w : first.rules->warnings) log_line("warning: " + w);
+  RulesetHolder holder;
+  holder.publish(first.rules->ruleset, first.rules->hash, wall_clock_ns());
+
+  // 2. The probe, filtered to what the rules and the state need.
+  LiveCaptureOptions capture_options;
+  capture_options.driver = config.driver;
+  capture_options.ring_buffer_bytes = config.ring_buffer_bytes;
+  capture_options.ignore_tgid = static_cast<uint32_t>(::getpid());
+  capture_options.interesting = interesting_event_types(first.rules->ruleset->for_source("syscall"));
+  auto capture = open_live_capture(capture_options);
+  if (!capture) return fail(capture.error().message);
+  CaptureSource& source = **capture;
+
+  // 3. State, after the probe is attached so nothing starts unseen in between.
+  ContainerRegistry containers;
+  ProcessTable table(containers);
+  ProcReader proc(join_root(config.host_root, "/proc"));
+  auto loaded = bootstrap_process_table(proc, table);
+  if (!loaded) return fail(loaded.error().message);
+  UserDb users(config.host_root);
+  EventBuilder builder(table, users, &proc, source.realtime_offset_ns());
+
+  // 4. Recording.
+  std::unique_ptr<CaptureWriter> writer;
+  std::unique_ptr<StateRecorder> recorder;
+  if (!config.record_path.empty()) {
+    auto w = CaptureWriter::create(config.record_path, source.realtime_offset_ns());
+    if (!w) return fail(w.error().message);
+    writer = std::move(*w);
+    Status s = writer->write_snapshot(snapshot_state(table, {users.passwd_text(), users.group_text()}).dump());
+    if (!s) return fail(config.record_path + ": " + s.error().message);
+    recorder = std::make_unique<StateRecorder>(*writer, table);
+    builder.set_observer(recorder.get());
+  }
+
+  // 5. Outputs, metrics, reload.
+  std::vector<AlertQueue::Sink> sinks;
+  if (config.stdout_enabled) sinks.push_back(stream_sink(stdout));
+  std::FILE* file_out = nullptr;
+  if (!config.file_output.empty()) {
+    file_out = std::fopen(config.file_output.c_str(), "ae");
+    if (!file_out) return fail(config.file_output + ": cannot open alert file");
+    sinks.push_back(stream_sink(file_out));
+  }
+  Metrics metrics;
+  auto queue = std::make_unique<AlertQueue>(config.alert_queue, config.json, std::move(sinks));
+  std::unique_ptr<MetricsServer> server;
+  std::atomic<int64_t> last_loop_ns{0};
+  if (!config.metrics_addr.empty()) {
+    auto hp = parse_host_port(config.metrics_addr);
+    if (!hp) return fail("--metrics-addr: " + hp.error().message);
+    auto s = MetricsServer::start(
+        hp->first, hp->second, [&] { return metrics.render(holder.current()); },
+        [&] {
+          // Healthy while the event loop turns (it wakes at least every 100 ms).
+          auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+          return now - last_loop_ns.load() < 5'000'000'000;
+        });
+    if (!s) return fail(s.error().message);
+    server = std::move(*s);
+    log_line("metrics on http://" + hp->first + ":" + std::to_string(server->port()) + "/metrics");
+  }
+  Reloader reloader(
+      engine, config.rules, holder, metrics,
+      [&](const LoadedRules& rules) {
+        Status s = source.set_interesting(interesting_event_types(rules.ruleset->for_source("syscall")));
+        if (!s) log_line("updating the probe's syscall set failed: " + s.error().message);
+      },
+      log_line);
+  if (Status s = reloader.start(); !s) return fail("hot reload: " + s.error().message);
+  g_reloader.store(&reloader);
+  install_signals();
+
+  PipelineOptions po;
+  po.hostname = hostname;
+  po.matching = config.all_matches ? engine::RuleMatching::kAll : engine::RuleMatching::kFirst;
+  po.minimum_priority = config.minimum_priority;
+  Pipeline pipeline(builder, holder, *queue, metrics, po);
+  log_line("agent running: " + std::to_string(first.rules->ruleset->rule_count()) + " rules (hash " +
+           first.rules->hash + "), " + std::to_string(*loaded) + " threads from " + proc.root());
+
+  // 6. The event loop.
+  auto last_housekeeping = std::chrono::steady_clock::now();
+  while (!g_stop.load()) {
+    auto n = source.next(100, [&](const driver::RawEventView& raw) {
+      pipeline.process(raw);
+      if (writer) (void)writer->write_record(raw.record());
+    });
+    if (!n) {
+      log_line("capture failed: " + n.error().message);
+      break;
+    }
+    auto now = std::chrono::steady_clock::now();
+    last_loop_ns.store(now.time_since_epoch().count());
+    if (now - last_housekeeping >= std::chrono::milliseconds(250)) {
+      last_housekeeping = now;
+      CaptureStats cs = source.stats();
+      metrics.kernel_drops.store(cs.kernel_drops);
+      metrics.user_drops.store(cs.decode_errors);
+      pipeline.set_total_drops(cs.kernel_drops + cs.decode_errors);
+      metrics.threads.store(table.size());
+      users.refresh();
+      if (writer) (void)writer->flush();
+    }
+  }
+
+  g_reloader.store(nullptr);
+  queue.reset();  // drains
+  if (writer) (void)writer->flush();
+  if (file_out) std::fclose(file_out);
+  CaptureStats cs = source.stats();
+  log_line("agent stopped: " + std::to_string(metrics.events.load()) + " events, " +
+           std::to_string(pipeline.alerts()) + " alerts, " + std::to_string(cs.kernel_drops) + " dropped in kernel, " +
+           std::to_string(cs.decode_errors) + " undecodable");
+  return 0;
+}
+
+}  // namespace peregrine::agent

@@ -1,0 +1,34 @@
+#include "agent/runtime/interesting_set.h"
+
+#include "driver/event_schema.h"
+
+namespace peregrine::agent {
+
+const std::vector<uint16_t>& state_event_types() {
+  static const std::vector<uint16_t> kTypes = {
+      PEREGRINE_EVT_CODE_OPEN,     PEREGRINE_EVT_CODE_OPENAT,   PEREGRINE_EVT_CODE_OPENAT2,
+      PEREGRINE_EVT_CODE_CREAT,    PEREGRINE_EVT_CODE_CLOSE,    PEREGRINE_EVT_CODE_DUP,
+      PEREGRINE_EVT_CODE_DUP2,     PEREGRINE_EVT_CODE_DUP3,     PEREGRINE_EVT_CODE_SOCKET,
+      PEREGRINE_EVT_CODE_CONNECT,  PEREGRINE_EVT_CODE_ACCEPT,   PEREGRINE_EVT_CODE_ACCEPT4,
+      PEREGRINE_EVT_CODE_BIND,     PEREGRINE_EVT_CODE_LISTEN,   PEREGRINE_EVT_CODE_PIPE,
+      PEREGRINE_EVT_CODE_PIPE2,    PEREGRINE_EVT_CODE_SOCKETPAIR, PEREGRINE_EVT_CODE_MEMFD_CREATE,
+      PEREGRINE_EVT_CODE_CLONE,    PEREGRINE_EVT_CODE_CLONE3,   PEREGRINE_EVT_CODE_FORK,
+      PEREGRINE_EVT_CODE_VFORK,    PEREGRINE_EVT_CODE_EXECVE,   PEREGRINE_EVT_CODE_EXECVEAT,
+      PEREGRINE_EVT_CODE_CHDIR,    PEREGRINE_EVT_CODE_FCHDIR,   PEREGRINE_EVT_CODE_SETUID,
+      PEREGRINE_EVT_CODE_SETGID,   PEREGRINE_EVT_CODE_SETREUID, PEREGRINE_EVT_CODE_SETREGID,
+      PEREGRINE_EVT_CODE_SETRESUID, PEREGRINE_EVT_CODE_SETRESGID, PEREGRINE_EVT_CODE_CAPSET,
+      PEREGRINE_EVT_PROCEXIT,
+  };
+  return kTypes;
+}
+
+std::vector<bool> interesting_event_types(const engine::SourceRuleset* rules) {
+  std::vector<bool> out = rules ? rules->needed_event_types() : std::vector<bool>{};
+  for (uint16_t t : state_event_types()) {
+    if (t >= out.size()) out.resize(t + 1, false);
+    out[t] = true;
+  }
+  return out;
+}
+
+}  // namespace peregrine::agent

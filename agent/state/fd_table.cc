@@ -1,0 +1,45 @@
+#include "agent/state/fd_table.h"
+
+#include <utility>
+
+namespace peregrine::agent {
+
+FdEntry* FdTable::find(int64_t fd) {
+  auto it = fds_.find(fd);
+  return it == fds_.end() ? nullptr : &it->second;
+}
+
+const FdEntry* FdTable::find(int64_t fd) const {
+  auto it = fds_.find(fd);
+  return it == fds_.end() ? nullptr : &it->second;
+}
+
+FdEntry& FdTable::put(engine::FdView view, bool cloexec) {
+  int64_t num = view.num;
+  FdEntry& e = fds_[num];
+  e.view = std::move(view);
+  e.cloexec = cloexec;
+  return e;
+}
+
+void FdTable::close(int64_t fd) { fds_.erase(fd); }
+
+bool FdTable::dup(int64_t oldfd, int64_t newfd, bool cloexec) {
+  if (oldfd == newfd) return fds_.contains(oldfd);
+  auto it = fds_.find(oldfd);
+  if (it == fds_.end()) {
+    fds_.erase(newfd);
+    return false;
+  }
+  engine::FdView copy = it->second.view;
+  copy.num = newfd;
+  copy.name_changed = false;
+  put(std::move(copy), cloexec);
+  return true;
+}
+
+void FdTable::close_on_exec() {
+  std::erase_if(fds_, [](const auto& kv) { return kv.second.cloexec; });
+}
+
+}  // namespace peregrine::agent

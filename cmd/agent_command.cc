@@ -1,0 +1,87 @@
+// `peregrine agent`: parse flags and the config file into an AgentConfig, then run the agent
+// (agent/runtime/agent_runner.h).
+
+#include <cstdio>
+
+#include "agent/config/agent_config.h"
+#include "agent/runtime/agent_runner.h"
+#include "cmd/args.h"
+#include "cmd/commands.h"
+#include "engine/rules/priority.h"
+
+namespace peregrine::cli {
+namespace {
+
+constexpr const char* kHelp = R"(usage: peregrine agent --rules PATH [--rules PATH]... [--config FILE] [-o json|text]
+                       [--driver auto|ebpf|kmod] [--record FILE] [--metrics-addr HOST:PORT]
+                       [--node-name NAME] [--host-root DIR] [--min-priority P] [--all-matches]
+
+Watches this node's syscalls with the eBPF probe, keeps process, fd, user and container state,
+and prints an alert per rule match on stdout (-o json: one Falco-compatible JSON object a line).
+Needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE) and kernel BTF.
+
+  --rules PATH          a rules file, or a directory of *.yaml (repeatable)
+  --config FILE         YAML settings (see agent/config/agent_config.h); flags override it
+  --record FILE         also write every event to FILE, replayable with
+                        'peregrine replay --source syscall --events FILE'
+  --metrics-addr H:P    serve /metrics (Prometheus) and /healthz
+  --host-root DIR       where the host's /proc and /etc are (default /; /host in a pod)
+  --kubeconfig FILE     accepted for compatibility; pod metadata comes from cgroup paths
+
+Reloads the rules on SIGHUP and whenever a rules file changes; a ruleset with errors is
+rejected with its positions and the previous one keeps running.
+)";
+
+}  // namespace
+
+int run_agent(const std::vector<std::string>& argv) {
+  auto args = Args::parse(argv, {{"rules", "r", true, true},
+                                 {"config", "c", true, false},
+                                 {"output", "o", true, false},
+                                 {"driver", "", true, false},
+                                 {"record", "", true, false},
+                                 {"metrics-addr", "", true, false},
+                                 {"node-name", "", true, false},
+                                 {"host-root", "", true, false},
+                                 {"min-priority", "", true, false},
+                                 {"kubeconfig", "", true, false},
+                                 {"all-matches", "", false, false},
+                                 {"help", "h", false, false}});
+  if (!args) return usage_error(args.error().message);
+  if (args->has("help")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (!args->positional().empty()) return usage_error("unexpected argument '" + args->positional()[0] + "'");
+
+  agent::AgentConfig config;
+  if (auto path = args->get("config")) {
+    if (Status s = agent::load_config_file(*path, config); !s) return usage_error(s.error().message);
+  }
+  if (args->has("rules")) config.rules = args->all("rules");
+  if (auto o = args->get("output")) {
+    if (*o != "json" && *o != "text") return usage_error("-o must be text or json, not '" + *o + "'");
+    config.json = *o == "json";
+  }
+  if (auto d = args->get("driver")) {
+    if (*d != "auto" && *d != "ebpf" && *d != "kmod") return usage_error("--driver must be auto, ebpf or kmod");
+    config.driver = *d;
+  }
+  if (auto r = args->get("record")) config.record_path = *r;
+  if (auto m = args->get("metrics-addr")) {
+    if (auto hp = agent::parse_host_port(*m); !hp) return usage_error("--metrics-addr: " + hp.error().message);
+    config.metrics_addr = *m;
+  }
+  if (auto n = args->get("node-name")) config.node_name = *n;
+  if (auto h = args->get("host-root")) config.host_root = *h;
+  if (auto p = args->get("min-priority")) {
+    auto prio = engine::parse_priority(*p);
+    if (!prio) return usage_error("--min-priority: unknown priority '" + *p + "'");
+    config.minimum_priority = *prio;
+  }
+  if (args->has("all-matches")) config.all_matches = true;
+  if (config.rules.empty()) return usage_error("agent needs at least one --rules PATH");
+  return agent::run_agent(config);
+}
+
+}  // namespace peregrine::cli
