@@ -18,6 +18,7 @@ commands:
   fields     list every field rules can use, with its type and description
   replay     run rules over recorded events and print the alerts
   agent      watch this node's syscalls and print an alert per rule match
+  audit-webhook  receive Kubernetes API audit events over HTTPS and run the k8s_audit rules
   version    print the Peregrine and rules-engine versions
 
 Run 'peregrine <command> --help' for a command's options.
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "fields") return run_fields(args);
   if (command == "replay") return run_replay(args);
   if (command == "agent") return run_agent(args);
+  if (command == "audit-webhook") return run_audit_webhook(args);
   if (command == "version" || command == "--version") return run_version(args);
   return usage_error("unknown command '" + command + "' (run 'peregrine --help')");
 }

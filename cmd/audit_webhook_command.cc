@@ -1,0 +1,160 @@
+// `peregrine audit-webhook`: options and signals around audit::AuditWebhook.
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "audit-webhook/audit_webhook.h"
+#include "audit-webhook/config_file.h"
+#include "audit-webhook/line_alert_sink.h"
+#include "audit-webhook/request_auth.h"
+#include "cmd/args.h"
+#include "cmd/commands.h"
+
+namespace peregrine::cli {
+namespace {
+
+constexpr const char* kHelp = R"(usage: peregrine audit-webhook --rules PATH [--rules PATH]...
+                             [--listen HOST:PORT] [--path P] [--config FILE]
+                             [--tls-cert F --tls-key F] [--client-ca F] [--token-file F]
+                             [-o json|text] [--all-matches] [--insecure-http]
+
+Receives Kubernetes API audit events from kube-apiserver's webhook backend (POST of
+audit.k8s.io/v1 EventList or Event), runs the k8s_audit rules on them and prints one alert
+per match on stdout. Log lines go to stderr.
+
+  --listen HOST:PORT  where to listen (default 0.0.0.0:9765; port 0 picks a free one)
+  --path P            the audit endpoint (default /k8s-audit)
+  --rules PATH        rule file or directory of *.yaml; repeatable, loaded in order
+  --config FILE       YAML settings (see audit-webhook/config_file.h); options override it
+  --tls-cert, --tls-key   the server's PEM certificate chain and key
+  --client-ca F       accept only client certificates signed by this CA (the apiserver's)
+  --token-file F      accept only 'Authorization: Bearer <token in F>'
+  --insecure-http     serve plain HTTP without authentication (local testing only)
+  -o json|text        alert format (default text)
+  --all-matches       report every matching rule per event, not only the first
+
+At least one of --client-ca and --token-file is required with TLS; both may be given, and
+then both are required. Also served: GET /healthz, GET /metrics (Prometheus).
+Signals: SIGHUP reloads the rules (they also reload when a file changes); SIGINT and
+SIGTERM stop after evaluating every event already accepted.
+)";
+
+void log_line(const std::string& line) {
+  std::fprintf(stderr, "peregrine audit-webhook: %s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+Status apply_options(const Args& args, audit::CommandSettings& s) {
+  if (auto config = args.get("config")) {
+    if (Status st = audit::apply_config_file(*config, s); !st) return st;
+  }
+  audit::ServerOptions& server = s.webhook.server;
+  if (auto listen = args.get("listen")) {
+    if (Status st = audit::parse_listen_address(*listen, server.host, server.port); !st) return st;
+  }
+  if (auto path = args.get("path")) server.path = *path;
+  if (args.has("rules")) s.webhook.rule_paths = args.all("rules");
+  if (auto v = args.get("tls-cert")) server.tls.cert = *v;
+  if (auto v = args.get("tls-key")) server.tls.key = *v;
+  if (auto v = args.get("client-ca")) server.tls.client_ca = *v;
+  if (auto v = args.get("token-file")) s.token_file = *v;
+  if (auto v = args.get("output")) {
+    if (*v != "text" && *v != "json") return make_error("-o must be text or json, not '" + *v + "'");
+    s.format = *v == "json" ? audit::AlertFormat::kJson : audit::AlertFormat::kText;
+  }
+  if (args.has("all-matches")) s.webhook.evaluation.matching = engine::RuleMatching::kAll;
+
+  if (server.path.empty() || server.path.front() != '/')
+    return make_error("--path must start with '/', not '" + server.path + "'");
+  if (s.webhook.rule_paths.empty()) return make_error("audit-webhook needs at least one --rules PATH");
+  bool tls = !server.tls.cert.empty() || !server.tls.key.empty();
+  if (args.has("insecure-http")) {
+    if (tls || !server.tls.client_ca.empty() || !s.token_file.empty())
+      return make_error("--insecure-http cannot be combined with TLS or authentication options");
+    return {};
+  }
+  if (server.tls.cert.empty() || server.tls.key.empty())
+    return make_error("audit-webhook needs --tls-cert and --tls-key (or --insecure-http for local testing)");
+  if (server.tls.client_ca.empty() && s.token_file.empty())
+    return make_error("audit-webhook needs --client-ca or --token-file to authenticate the apiserver");
+  if (!s.token_file.empty()) {
+    auto token = audit::read_token_file(s.token_file);
+    if (!token) return token.error();
+    server.token = std::move(*token);
+  }
+  return {};
+}
+
+// Waits for signals on this thread (they are blocked everywhere else): SIGHUP reloads, SIGINT
+// and SIGTERM end the wait. Also ends when the server stops on its own.
+void wait_for_signals(audit::AuditWebhook& hook, const sigset_t& signals) {
+  for (;;) {
+    timespec tick{0, 200'000'000};
+    int sig = sigtimedwait(&signals, nullptr, &tick);
+    if (sig == SIGHUP) {
+      log_line("SIGHUP: reloading rules");
+      hook.request_reload();
+    } else if (sig == SIGINT || sig == SIGTERM) {
+      log_line("stopping: evaluating the events already accepted");
+      return;
+    } else if (hook.server_stopped()) {
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+int run_audit_webhook(const std::vector<std::string>& argv) {
+  auto args = Args::parse(argv, {{"listen", "", true, false},
+                                 {"path", "", true, false},
+                                 {"rules", "r", true, true},
+                                 {"config", "c", true, false},
+                                 {"tls-cert", "", true, false},
+                                 {"tls-key", "", true, false},
+                                 {"client-ca", "", true, false},
+                                 {"token-file", "", true, false},
+                                 {"output", "o", true, false},
+                                 {"all-matches", "", false, false},
+                                 {"insecure-http", "", false, false},
+                                 {"help", "h", false, false}});
+  if (!args) return usage_error(args.error().message);
+  if (args->has("help")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (!args->positional().empty()) return usage_error("unexpected argument '" + args->positional()[0] + "'");
+  audit::CommandSettings settings;
+  if (Status s = apply_options(*args, settings); !s) return usage_error(s.error().message);
+
+  // Blocked before any thread starts, so every thread inherits the mask and only
+  // wait_for_signals() sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int sig : {SIGHUP, SIGINT, SIGTERM}) sigaddset(&signals, sig);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-answer must not end the process
+
+  audit::LineAlertSink sink(stdout, settings.format);
+  auto hook = audit::AuditWebhook::create(settings.webhook, sink, log_line);
+  if (!hook) return usage_error(hook.error().message);
+  (*hook)->start();
+  log_line(std::string("listening on ") +
+           (settings.webhook.server.tls.cert.empty() ? "http://" : "https://") +
+           settings.webhook.server.host + ":" + std::to_string((*hook)->port()) +
+           settings.webhook.server.path);
+  wait_for_signals(**hook, signals);
+  bool failed = (*hook)->server_stopped();
+  (*hook)->stop();
+  const auto& m = (*hook)->metrics();
+  log_line("stopped: " + std::to_string(m.events_evaluated.load()) + " events evaluated, " +
+           std::to_string(m.alerts.load()) + " alerts");
+  return failed ? 1 : 0;
+}
+
+}  // namespace peregrine::cli
