@@ -81,6 +81,18 @@ void set_blob(CURL* h, CURLoption option, const std::string& pem) {
   curl_easy_setopt(h, option, &blob);
 }
 
+// Under TLS 1.3 a server checks the client certificate after the client considers the
+// handshake done, so a refusal shows up as a failed send or receive on the first request —
+// and when the server's close beats our write, without the TLS alert that would say why.
+// Say what most likely happened, given whether we presented a certificate.
+std::string tls_refusal_hint(CURLcode rc, bool https, bool have_client_cert) {
+  bool dropped = rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_SSL_CONNECT_ERROR;
+  if (!https || !dropped) return "";
+  return have_client_cert
+             ? "; the server closed the TLS connection: it may not trust the client certificate's issuer"
+             : "; the server closed the TLS connection: it may require a client certificate, and none is configured";
+}
+
 }  // namespace
 
 CurlTransport::CurlTransport(const ClientConfig& config) : tls_(config) { global_init(); }
@@ -142,11 +154,21 @@ ApiResult<HttpResponse> CurlTransport::stream(const HttpRequest& request,
   if (!tls_.client_key_data.empty()) set_blob(h, CURLOPT_SSLKEY_BLOB, tls_.client_key_data);
   else if (!tls_.client_key_file.empty()) curl_easy_setopt(h, CURLOPT_SSLKEY, tls_.client_key_file.c_str());
 
+  // curl_easy_strerror alone says "Failure when receiving data from the peer" for a refused
+  // client certificate; the error buffer carries the TLS alert that says why.
+  char detail[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
+
   CURLcode rc = curl_easy_perform(h);
   if (rc == CURLE_OK || (ex.stopped_by_caller && ex.response.status != 0)) return std::move(ex.response);
   if (ex.stopped_by_caller) return ApiError{0, "Cancelled", "request cancelled", {}};
   std::string reason = rc == CURLE_OPERATION_TIMEDOUT ? "Timeout" : "Transport";
-  return ApiError{0, reason, std::string(curl_easy_strerror(rc)) + " (" + request.method + " " + request.url + ")", {}};
+  std::string message = curl_easy_strerror(rc);
+  if (detail[0] != '\0' && message != detail) message += ": " + std::string(detail);
+  if (ex.response.status == 0)
+    message += tls_refusal_hint(rc, request.url.rfind("https://", 0) == 0,
+                                !tls_.client_cert_data.empty() || !tls_.client_cert_file.empty());
+  return ApiError{0, reason, message + " (" + request.method + " " + request.url + ")", {}};
 }
 
 }  // namespace peregrine::kube
