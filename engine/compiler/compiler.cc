@@ -257,7 +257,11 @@ EventTypeSet ConditionCompiler::event_types_of(const ast::Node& node, bool negat
       auto it = defs_.macros.find(node.macro);
       if (it == defs_.macros.end()) return std::nullopt;
       // Compilation already rejected cycles, so this recursion ends.
-      return event_types_of(*it->second.ast, negated);
+      auto key = std::make_pair(node.macro, negated);
+      if (auto done = macro_event_types_.find(key); done != macro_event_types_.end()) return done->second;
+      EventTypeSet types = event_types_of(*it->second.ast, negated);
+      macro_event_types_[key] = types;
+      return types;
     }
     case ast::NodeKind::kCheck: {
       if (node.field.name != "evt.type" || !node.field.transformers.empty()) return std::nullopt;

@@ -73,6 +73,9 @@ class ConditionCompiler {
   std::set<std::string> used_macros_;
   // Each macro is compiled once per source and shared by every rule that names it.
   std::map<std::string, std::pair<std::shared_ptr<const Program>, uint32_t>> compiled_macros_;
+  // The event types of each macro, plain and negated: without it a macro used twice by a
+  // macro used twice... would be walked exponentially often.
+  std::map<std::pair<std::string, bool>, EventTypeSet> macro_event_types_;
   std::set<std::string> used_lists_;
 };
 

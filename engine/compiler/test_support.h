@@ -216,6 +216,25 @@ inline const Diagnostic* find_code(const LoadReport& report, std::string_view co
   return nullptr;
 }
 
+// The names of the rules of `source` that match `event`, in evaluation order.
+inline std::vector<std::string> fired(const Ruleset& ruleset, const Event& event,
+                                      std::string_view source = "syscall",
+                                      RuleMatching matching = RuleMatching::kAll) {
+  std::vector<std::string> out;
+  const SourceRuleset* rules = ruleset.for_source(source);
+  if (!rules) return out;
+  auto ctx = rules->new_context();
+  rules->evaluate(*ctx, event, matching, [&](const CompiledRule& r) { out.push_back(r.name); });
+  return out;
+}
+
+inline const CompiledRule* find_rule(const Ruleset& ruleset, std::string_view name) {
+  for (const auto& s : ruleset.sources())
+    for (const auto& r : s->rules())
+      if (r.name == name) return &r;
+  return nullptr;
+}
+
 inline std::string dump(const LoadReport& report) {
   std::string out;
   for (const auto& f : report.files) {

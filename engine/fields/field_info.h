@@ -23,6 +23,8 @@ enum class FieldType : uint8_t {
 };
 
 const char* field_type_name(FieldType t);
+// The type as messages name a field of it: "a string field", "an int64 field".
+std::string field_type_phrase(FieldType t);
 // Numeric types compare with <, <=, >, >= and parse their right-hand side as a number.
 bool is_numeric(FieldType t);
 

@@ -22,6 +22,12 @@ const char* field_type_name(FieldType t) {
   return "unknown";
 }
 
+std::string field_type_phrase(FieldType t) {
+  std::string name = field_type_name(t);
+  bool vowel = name[0] == 'a' || name[0] == 'e' || name[0] == 'i' || name[0] == 'o' || name[0] == 'u';
+  return (vowel ? "an " : "a ") + name + " field";
+}
+
 bool is_numeric(FieldType t) {
   switch (t) {
     case FieldType::kInt64:

@@ -5,9 +5,17 @@
 namespace peregrine::engine {
 namespace {
 
+// Falco quotes values that hold a blank (unless they bring their own quotes). Quotes and
+// backslashes inside are escaped, so the value reaches the check exactly as written.
 std::string quote_if_blank(std::string v) {
-  if (v.find(' ') != std::string::npos && v[0] != '"' && v[0] != '\'') return '"' + v + '"';
-  return v;
+  if (v.empty()) return "\"\"";  // an empty value is the empty string, not a missing operand
+  if (v.find(' ') == std::string::npos || v[0] == '"' || v[0] == '\'') return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
 }
 
 std::string paren(std::string v) { return !v.empty() && v[0] == '(' ? v : "(" + v + ")"; }

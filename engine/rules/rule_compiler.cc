@@ -1,5 +1,6 @@
 #include "engine/rules/rule_compiler.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "common/strings.h"
@@ -57,8 +58,19 @@ class RuleCompiler {
     (error ? fr.errors : fr.warnings).push_back(std::move(d));
   }
 
-  TextPos locate(const Origin& at, const std::string& text, uint32_t offset) {
-    return locators_.at(static_cast<size_t>(at.file)).locate(at.offset, text, offset);
+  // Reports a problem at text[offset]: in the file and at the line and column of the piece
+  // (definition or append) that holds that character.
+  void add_in_text(bool error, const SourcedText& text, uint32_t offset, std::string code,
+                   std::string message, std::string item) {
+    const SourcedText::Piece& piece = text.piece_at(offset);
+    size_t end = text.text.size();
+    for (const auto& p : text.pieces)
+      if (p.offset > piece.offset) end = std::min(end, p.offset - 1);  // the joining blank
+    std::string_view value = std::string_view(text.text).substr(piece.offset, end - piece.offset);
+    if (piece.origin.file < 0) return;
+    TextPos pos = locators_.at(static_cast<size_t>(piece.origin.file))
+                      .locate(piece.origin.offset, value, offset - piece.offset);
+    add(error, piece.origin, std::move(code), std::move(message), std::move(item), pos);
   }
 
   // Lists may name other lists, defined anywhere in the loaded files.
@@ -90,10 +102,10 @@ class RuleCompiler {
 
   void parse_macros() {
     for (const auto& [name, info] : doc_.macros) {
-      auto parsed = parse_condition(info.condition);
+      auto parsed = parse_condition(info.condition.text);
       if (!parsed.ok()) {
-        add(true, info.condition_origin, "condition-syntax", parsed.error().message, "macro '" + name + "'",
-            locate(info.condition_origin, info.condition, parsed.error().pos));
+        add_in_text(true, info.condition, parsed.error().pos, "condition-syntax", parsed.error().message,
+                    "macro '" + name + "'");
         continue;
       }
       defs_.macros[name] = MacroDef{name, parsed.node()};
@@ -101,17 +113,22 @@ class RuleCompiler {
   }
 
   // Reports a compile error at the text that holds it: the rule's condition, or a macro's.
-  void report_compile_error(const RuleInfo& rule, const CompileError& e, const Origin& text_origin,
-                            const std::string& text, const std::string& what) {
+  void report_compile_error(bool error, const RuleInfo& rule, const CompileError& e,
+                            const std::string& code, const std::string& suffix = "") {
     std::string item = "rule '" + rule.name + "'";
     if (!e.in_macro.empty()) {
       const MacroInfo& m = doc_.macros.at(e.in_macro);
-      add(true, m.condition_origin, "condition-compile", e.message + " (in macro '" + e.in_macro + "')",
-          item, locate(m.condition_origin, m.condition, e.pos));
+      add_in_text(error, m.condition, e.pos, code, e.message + " (in macro '" + e.in_macro + "')" + suffix, item);
       return;
     }
-    add(true, text_origin, "condition-compile", what.empty() ? e.message : what + ": " + e.message, item,
-        locate(text_origin, text, e.pos));
+    add_in_text(error, rule.condition, e.pos, code, e.message + suffix, item);
+  }
+
+  // Falco warns when a rule can match no particular event type, or more than 100 of them
+  // (`evt.type != x` is every type but one).
+  static bool matches_too_many_types(const EventTypeSet& types) {
+    if (!types) return true;
+    return std::count(types->begin(), types->end(), true) > 100;
   }
 
   static bool is_unknown_field_error(const std::string& message) {
@@ -135,19 +152,18 @@ class RuleCompiler {
   std::optional<CompiledRule> compile_rule(const RuleInfo& r, const EventSource& source,
                                            ConditionCompiler& compiler) {
     std::string item = "rule '" + r.name + "'";
-    auto parsed = parse_condition(r.condition);
+    auto parsed = parse_condition(r.condition.text);
     if (!parsed.ok()) {
-      add(true, r.condition_origin, "condition-syntax", parsed.error().message, item,
-          locate(r.condition_origin, r.condition, parsed.error().pos));
+      add_in_text(true, r.condition, parsed.error().pos, "condition-syntax", parsed.error().message, item);
       return std::nullopt;
     }
     auto cond = compiler.compile(parsed.node());
     if (!cond) {
       if (r.skip_if_unknown_filter && is_unknown_field_error(compiler.error().message)) {
-        add(false, r.condition_origin, "rule-skipped", compiler.error().message + "; rule skipped (skip-if-unknown-filter)", item);
+        report_compile_error(false, r, compiler.error(), "rule-skipped", "; rule skipped (skip-if-unknown-filter)");
         return std::nullopt;
       }
-      report_compile_error(r, compiler.error(), r.condition_origin, r.condition, "");
+      report_compile_error(true, r, compiler.error(), "condition-compile");
       return std::nullopt;
     }
     CompiledRule out;
@@ -167,16 +183,16 @@ class RuleCompiler {
     out.condition = make_and(std::move(parts));
 
     OutputError oerr;
-    auto output = OutputFormat::compile(r.output, compiler, oerr);
+    auto output = OutputFormat::compile(r.output.text, compiler, oerr);
     if (!output) {
-      add(true, r.output_origin, "output-field", oerr.message, item, locate(r.output_origin, r.output, oerr.pos));
+      add_in_text(true, r.output, oerr.pos, "output-field", oerr.message, item);
       return std::nullopt;
     }
     out.output = std::move(*output);
-    if (!out.event_types && source.event_types() && r.warn_evttypes) {
-      add(false, r.condition_origin, "no-event-type",
-          "condition does not restrict evt.type, so the rule runs on every event; add e.g. "
-          "'evt.type in (...)' or set warn_evttypes: false",
+    if (source.event_types() && r.warn_evttypes && matches_too_many_types(out.event_types)) {
+      add(false, r.condition.origin(), "no-event-type",
+          "condition does not restrict evt.type to a few event types, so the rule runs on (nearly) "
+          "every event; add e.g. 'evt.type in (...)' or set warn_evttypes: false",
           item);
     }
     return out;
@@ -231,7 +247,7 @@ class RuleCompiler {
       if (!known) {
         add(false, r.origin, "unknown-source", "unknown source '" + r.source + "'; rule skipped", "rule '" + r.name + "'");
         // Its macros and lists are not "unused": they belong to a source we do not run.
-        if (auto p = parse_condition(r.condition); p.ok()) mark_used(*p.node());
+        if (auto p = parse_condition(r.condition.text); p.ok()) mark_used(*p.node());
       }
     }
   }
@@ -247,23 +263,33 @@ class RuleCompiler {
     if (n.value.kind == ast::ValueKind::kListName) used_lists_.insert(n.value.literal.text);
   }
 
+  // As Falco: a macro counts as used when a rule or any other macro names it, a list when a
+  // rule, a macro or another list does (even a macro that no rule uses).
   void warn_unused() {
+    for (const auto& [name, m] : defs_.macros) mark_names(*m.ast);
     for (const auto& [name, m] : doc_.macros) {
-      if (!used_macros_.contains(name)) add(false, m.origin, "unused-macro", "macro '" + name + "' is not used by any rule", "macro '" + name + "'");
+      if (!used_macros_.contains(name)) {
+        add(false, m.origin, "unused-macro", "macro '" + name + "' is not used by any rule or macro",
+            "macro '" + name + "'");
+      }
     }
-    // Lists named only by unused macros are unused too, as in Falco.
-    for (const auto& [name, m] : doc_.macros)
-      if (used_macros_.contains(name) && defs_.macros.contains(name)) mark_lists(*defs_.macros.at(name).ast);
     for (const auto& [name, l] : doc_.lists) {
-      if (!used_lists_.contains(name)) add(false, l.origin, "unused-list", "list '" + name + "' is not used by any rule or macro", "list '" + name + "'");
+      if (!used_lists_.contains(name)) {
+        add(false, l.origin, "unused-list", "list '" + name + "' is not used by any rule, macro or list",
+            "list '" + name + "'");
+      }
     }
   }
 
-  void mark_lists(const ast::Node& n) {
-    for (const auto& c : n.children) mark_lists(*c);
+  // Marks the macros and lists one condition names (without following macros).
+  void mark_names(const ast::Node& n) {
+    if (n.kind == ast::NodeKind::kMacro) used_macros_.insert(n.macro);
+    for (const auto& c : n.children) mark_names(*c);
     for (const auto& i : n.value.items)
       if (!i.quoted) used_lists_.insert(i.text);
-    if (n.value.kind == ast::ValueKind::kListName || n.value.kind == ast::ValueKind::kLiteral) used_lists_.insert(n.value.literal.text);
+    bool word = n.value.kind == ast::ValueKind::kListName ||
+                (n.value.kind == ast::ValueKind::kLiteral && !n.value.literal.quoted);
+    if (word) used_lists_.insert(n.value.literal.text);
   }
 };
 

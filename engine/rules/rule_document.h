@@ -21,6 +21,38 @@ struct Origin {
   int column = 0;
 };
 
+// Text put together from YAML scalars: a definition, then whatever appends added, joined by a
+// blank as Falco joins them. Each piece remembers its scalar, so a position anywhere in the
+// text maps back to the file, line and column that hold it (appends may come from other files).
+struct SourcedText {
+  struct Piece {
+    size_t offset = 0;  // where the piece starts in `text`
+    Origin origin;      // the scalar it came from
+  };
+  std::string text;
+  std::vector<Piece> pieces;
+
+  void assign(std::string value, const Origin& at) {
+    text = std::move(value);
+    pieces = {Piece{0, at}};
+  }
+  void append(const std::string& value, const Origin& at) {
+    text += ' ';
+    pieces.push_back(Piece{text.size(), at});
+    text += value;
+  }
+  // The piece that holds text[offset] (the last one for offsets past the end).
+  const Piece& piece_at(size_t offset) const {
+    static const Piece kNowhere;
+    if (pieces.empty()) return kNowhere;
+    size_t i = pieces.size() - 1;
+    while (i > 0 && pieces[i].offset > offset) --i;
+    return pieces[i];
+  }
+  // The scalar of the original definition (file -1 when the text came from no file).
+  const Origin& origin() const { return piece_at(0).origin; }
+};
+
 // An exception's fields/comps/values: each is a single string or a list (values nest deeper).
 struct ExceptionValue {
   bool is_list = false;
@@ -45,17 +77,16 @@ struct ListInfo {
 
 struct MacroInfo {
   std::string name;
-  std::string condition;
-  Origin origin;            // the item
-  Origin condition_origin;  // the condition scalar (appended text is located from here too)
+  SourcedText condition;
+  Origin origin;  // the item
   size_t order = 0;
 };
 
 struct RuleInfo {
   std::string name;
   std::string desc;
-  std::string condition;
-  std::string output;
+  SourcedText condition;
+  SourcedText output;
   Priority priority = Priority::kDebug;
   std::set<std::string> tags;  // Falco keeps tags as a set: sorted, unique
   std::string source = "syscall";
@@ -64,8 +95,6 @@ struct RuleInfo {
   bool skip_if_unknown_filter = false;
   std::vector<ExceptionInfo> exceptions;
   Origin origin;
-  Origin condition_origin;
-  Origin output_origin;
   size_t order = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 
 #include "common/strings.h"
@@ -92,21 +93,35 @@ class FileReader {
     throw ItemError{std::move(code), std::move(message), mark};
   }
 
+  static YAML::Mark mark_of(const Origin& o) {
+    YAML::Mark mark;
+    mark.line = o.line - 1;
+    mark.column = o.column - 1;
+    return mark;
+  }
+
   Origin origin_of(const YAML::Node& n) const {
     YAML::Mark m = n.Mark();
     return Origin{file_, m.pos >= 0 ? static_cast<size_t>(m.pos) : 0, m.line + 1, m.column + 1};
   }
 
+  // yaml-cpp throws on most queries of a missing key's node (IsScalar, Mark, ...); ask
+  // IsDefined() first, always.
+  static bool has_scalar(const YAML::Node& map, const std::string& key) {
+    const YAML::Node n = map[key];
+    return n.IsDefined() && n.IsScalar();
+  }
+
   static std::string scalar(const YAML::Node& item, const std::string& key) {
     const YAML::Node n = item[key];
-    if (!n.IsScalar()) fail("bad-value", "'" + key + "' must be a string", n.IsDefined() ? n.Mark() : item.Mark());
+    if (!n.IsDefined() || !n.IsScalar()) fail("bad-value", "'" + key + "' must be a string", n.IsDefined() ? n.Mark() : item.Mark());
     return n.Scalar();
   }
   static bool boolean(const YAML::Node& item, const std::string& key) {
     const YAML::Node n = item[key];
     bool v = false;
-    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
-      fail("bad-value", "'" + key + "' must be true or false", n.Mark());
+    if (!n.IsDefined() || !n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
+      fail("bad-value", "'" + key + "' must be true or false", n.IsDefined() ? n.Mark() : item.Mark());
     }
     return v;
   }
@@ -194,7 +209,9 @@ class FileReader {
         fail("unknown-key", msg, kv.first.Mark());
       }
     }
-    fail("unknown-item", msg, item.Mark());
+    // Falco skips top-level items it does not know with a warning, so that files written for
+    // newer versions still load; a likely typo of a known item is an error above.
+    warn("unknown-item", msg + "; item skipped", item.Mark());
   }
 
   void read_engine_version(const YAML::Node& item) {
@@ -237,7 +254,7 @@ class FileReader {
     const YAML::Node list = item["required_plugin_versions"];
     if (!list.IsSequence()) fail("bad-value", "required_plugin_versions must be a list of {name, version}", list.Mark());
     for (const auto& req : list) {
-      if (!req.IsMap() || !req["name"].IsScalar() || !req["version"].IsScalar()) {
+      if (!req.IsMap() || !has_scalar(req, "name") || !has_scalar(req, "version")) {
         fail("bad-value", "each required plugin needs a name and a version", req.Mark());
       }
       check_keys(req, {"name", "version", "alternatives"}, "required plugin");
@@ -261,6 +278,11 @@ class FileReader {
     item_label_ = "list '" + name + "'";
     ++report_.lists;
     check_keys(item, kListKeys, "list");
+    // As Falco: a list name is a bare word, or conditions could not name it.
+    if (name.empty() || name.find_first_of(" \t\r\n\f\v(),=\"'") != std::string::npos) {
+      fail("bad-name", "list name '" + name + "' is not valid: it may not be empty or hold blanks, "
+           "parentheses, commas, '=' or quotes", item["list"].Mark());
+    }
     const YAML::Node items = item["items"];
     if (!items.IsDefined()) fail("missing-key", "list has no 'items'", item.Mark());
     if (!items.IsSequence() && !items.IsNull()) fail("bad-value", "'items' must be a list", items.Mark());
@@ -290,12 +312,18 @@ class FileReader {
     item_label_ = "macro '" + name + "'";
     ++report_.macros;
     check_keys(item, kMacroKeys, "macro");
+    // As Falco: a macro name is an identifier, or conditions could not name it.
+    bool identifier = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+    for (char c : name) identifier = identifier && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!identifier) {
+      fail("bad-name", "macro name '" + name + "' is not valid: use letters, digits and '_', "
+           "not starting with a digit", item["macro"].Mark());
+    }
     if (!item["condition"].IsDefined()) fail("missing-key", "macro has no 'condition'", item.Mark());
     MacroInfo info;
     info.name = name;
-    info.condition = scalar(item, "condition");
+    info.condition.assign(scalar(item, "condition"), origin_of(item["condition"]));
     info.origin = origin_of(item);
-    info.condition_origin = origin_of(item["condition"]);
     info.order = order_++;
     bool append = item["append"].IsDefined() && boolean(item, "append");
     std::set<std::string> ov_append, ov_replace;
@@ -305,8 +333,8 @@ class FileReader {
     auto prev = doc_.macros.find(name);
     if (append || ov_append.contains("condition")) {
       if (prev == doc_.macros.end()) fail("no-previous", "macro '" + name + "' has no earlier definition to append to", item.Mark());
-      // Falco appends condition text with a blank; positions of the appended part are lost.
-      prev->second.condition += " " + info.condition;
+      // Falco appends condition text with a blank.
+      prev->second.condition.append(info.condition.text, info.condition.origin());
       return;
     }
     if (prev != doc_.macros.end()) info.order = prev->second.order;
@@ -334,10 +362,15 @@ class FileReader {
     for (const auto& ex : list) {
       if (!ex.IsMap()) fail("bad-exception", "each exception must be a map with a name", ex.Mark());
       check_keys_exception(ex);
-      if (!ex["name"].IsScalar()) fail("bad-exception", "exception has no 'name'", ex.Mark());
+      if (!has_scalar(ex, "name")) fail("bad-exception", "exception has no 'name'", ex.Mark());
       ExceptionInfo info;
       info.name = ex["name"].Scalar();
       info.origin = origin_of(ex);
+      for (const auto& seen : out) {
+        if (seen.name == info.name) {
+          fail("bad-exception", "exception name '" + info.name + "' is used twice in this item", ex["name"].Mark());
+        }
+      }
       if (ex["fields"].IsDefined()) info.fields = exception_value(ex["fields"]);
       if (ex["comps"].IsDefined()) info.comps = exception_value(ex["comps"]);
       if (ex["values"].IsDefined()) {
@@ -407,13 +440,11 @@ class FileReader {
     }
     RuleInfo r;
     r.name = name;
-    r.condition = scalar(item, "condition");
-    r.output = std::string(trim(scalar(item, "output")));
+    r.condition.assign(scalar(item, "condition"), origin_of(item["condition"]));
+    r.output.assign(std::string(trim(scalar(item, "output"))), origin_of(item["output"]));
     r.desc = scalar(item, "desc");
     r.priority = priority_of(item);
     r.origin = origin_of(item);
-    r.condition_origin = origin_of(item["condition"]);
-    r.output_origin = origin_of(item["output"]);
     if (item["source"].IsDefined()) r.source = scalar(item, "source");
     if (item["enabled"].IsDefined()) r.enabled = boolean(item, "enabled");
     if (item["warn_evttypes"].IsDefined()) r.warn_evttypes = boolean(item, "warn_evttypes");
@@ -437,9 +468,7 @@ class FileReader {
   // Falco's checks on an exception's shape, before its fields are known to exist.
   void check_exception_shapes(std::vector<ExceptionInfo>& exceptions) {
     for (auto& ex : exceptions) {
-      YAML::Mark mark;
-      mark.line = ex.origin.line - 1;
-      mark.column = ex.origin.column - 1;
+      YAML::Mark mark = mark_of(ex.origin);
       if (!ex.fields) fail("bad-exception", "exception '" + ex.name + "' has no 'fields'", mark);
       if (ex.fields->is_list) {
         if (!ex.comps) {
@@ -472,26 +501,35 @@ class FileReader {
         fail("bad-append", std::string("'append: true' can only extend condition and exceptions; use 'override:' for '") + key + "'", item[key].Mark());
       }
     }
+    if (!item["condition"].IsDefined() && !item["exceptions"].IsDefined()) {
+      fail("bad-append", "'append: true' needs a condition or exceptions to append", item.Mark());
+    }
+    // Work on a copy so that a mistake later in the item leaves the rule as it was.
+    RuleInfo updated = *prev;
     if (item["condition"].IsDefined()) {
       std::string cond = scalar(item, "condition");
-      if (!cond.empty()) prev->condition += " " + cond;
+      if (!cond.empty()) updated.condition.append(cond, origin_of(item["condition"]));
     }
-    if (item["exceptions"].IsDefined()) append_exceptions(*prev, read_exceptions(item), item);
+    if (item["exceptions"].IsDefined()) append_exceptions(updated, read_exceptions(item));
+    *prev = std::move(updated);
   }
 
-  void append_exceptions(RuleInfo& prev, std::vector<ExceptionInfo> extra, const YAML::Node& item) {
+  void append_exceptions(RuleInfo& prev, std::vector<ExceptionInfo> extra) {
     for (auto& ex : extra) {
       auto same = std::find_if(prev.exceptions.begin(), prev.exceptions.end(),
                                [&](const ExceptionInfo& e) { return e.name == ex.name; });
       if (same == prev.exceptions.end()) {
-        if (ex.values.empty()) fail("bad-exception", "new exception '" + ex.name + "' needs 'values'", item["exceptions"].Mark());
+        if (ex.values.empty()) fail("bad-exception", "new exception '" + ex.name + "' needs 'values'", mark_of(ex.origin));
         std::vector<ExceptionInfo> one{ex};
         check_exception_shapes(one);
         prev.exceptions.push_back(std::move(one[0]));
         continue;
       }
       if (ex.fields || ex.comps) {
-        fail("bad-exception", "exception '" + ex.name + "' exists already: only its values can be appended, not fields or comps", item["exceptions"].Mark());
+        fail("bad-exception", "exception '" + ex.name + "' exists already: only its values can be appended, not fields or comps", mark_of(ex.origin));
+      }
+      if (ex.values.empty()) {
+        warn("append-no-values", "appending to exception '" + ex.name + "' with no values changes nothing", mark_of(ex.origin));
       }
       same->values.insert(same->values.end(), ex.values.begin(), ex.values.end());
     }
@@ -509,33 +547,47 @@ class FileReader {
         fail("bad-override", "key '" + key + "' has no entry under 'override' saying whether to append or replace it", kv.first.Mark());
       }
     }
+    // Work on a copy so that a mistake later in the item leaves the rule as it was.
+    RuleInfo updated = *prev;
     for (const auto& key : ov_append) {
-      if (key == "condition") { std::string c = scalar(item, key); if (!c.empty()) prev->condition += " " + c; }
-      else if (key == "output") { std::string o = scalar(item, key); if (!o.empty()) prev->output += " " + o; }
-      else if (key == "desc") { std::string d = scalar(item, key); if (!d.empty()) prev->desc += " " + d; }
-      else if (key == "tags") { for (auto& t : string_list(item, key)) prev->tags.insert(t); }
-      else if (key == "exceptions") append_exceptions(*prev, read_exceptions(item), item);
+      if (key == "condition" || key == "output") {
+        std::string text = scalar(item, key);
+        SourcedText& to = key == "condition" ? updated.condition : updated.output;
+        if (!text.empty()) to.append(text, origin_of(item[key]));
+      } else if (key == "desc") {
+        std::string d = scalar(item, key);
+        if (!d.empty()) updated.desc += " " + d;
+      } else if (key == "tags") {
+        for (auto& t : string_list(item, key)) updated.tags.insert(t);
+      } else if (key == "exceptions") {
+        append_exceptions(updated, read_exceptions(item));
+      }
     }
     for (const auto& key : ov_replace) {
       if (key == "condition") {
-        prev->condition = scalar(item, key);
-        prev->condition_origin = origin_of(item[key]);
+        updated.condition.assign(scalar(item, key), origin_of(item[key]));
       } else if (key == "output") {
-        prev->output = std::string(trim(scalar(item, key)));
-        prev->output_origin = origin_of(item[key]);
-      } else if (key == "desc") prev->desc = scalar(item, key);
-      else if (key == "tags") {
-        prev->tags.clear();
-        for (auto& t : string_list(item, key)) prev->tags.insert(t);
+        updated.output.assign(std::string(trim(scalar(item, key))), origin_of(item[key]));
+      } else if (key == "desc") {
+        updated.desc = scalar(item, key);
+      } else if (key == "tags") {
+        updated.tags.clear();
+        for (auto& t : string_list(item, key)) updated.tags.insert(t);
       } else if (key == "exceptions") {
         auto ex = read_exceptions(item);
         check_exception_shapes(ex);
-        prev->exceptions = std::move(ex);
-      } else if (key == "priority") prev->priority = priority_of(item);
-      else if (key == "enabled") prev->enabled = boolean(item, key);
-      else if (key == "warn_evttypes") prev->warn_evttypes = boolean(item, key);
-      else if (key == "skip-if-unknown-filter") prev->skip_if_unknown_filter = boolean(item, key);
+        updated.exceptions = std::move(ex);
+      } else if (key == "priority") {
+        updated.priority = priority_of(item);
+      } else if (key == "enabled") {
+        updated.enabled = boolean(item, key);
+      } else if (key == "warn_evttypes") {
+        updated.warn_evttypes = boolean(item, key);
+      } else if (key == "skip-if-unknown-filter") {
+        updated.skip_if_unknown_filter = boolean(item, key);
+      }
     }
+    *prev = std::move(updated);
   }
 };
 

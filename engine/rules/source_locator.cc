@@ -41,8 +41,9 @@ TextPos SourceLocator::locate(size_t start, std::string_view value, size_t offse
     found = j;
     i = j + 1;
   }
-  if (offset < value.size() && blank(value[offset])) {
-    // Pointing at a blank: report just after the previous visible character.
+  if (offset >= value.size() || blank(value[offset])) {
+    // Pointing at a blank or past the end ("found end of condition"): report just after the
+    // previous visible character.
     return position_of(found + (offset > 0 ? 1 : 0));
   }
   return position_of(found);

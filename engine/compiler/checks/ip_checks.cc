@@ -44,14 +44,14 @@ Result<ProgramPtr> make_ip_check(const CheckSpec& spec) {
   if (spec.op != CmpOp::kEq && spec.op != CmpOp::kNe && spec.op != CmpOp::kIn &&
       spec.op != CmpOp::kIntersects) {
     return make_error("operator " + quoted(spec.op_text) + " does not apply to " +
-                      quoted(spec.field_name) + ", a " + field_type_name(spec.type) + " field");
+                      quoted(spec.field_name) + ", " + field_type_phrase(spec.type));
   }
   std::vector<IpNet> nets;
   for (const auto& item : spec.rhs.items) {
     auto net = IpNet::parse(item);
     if (!net) {
       return make_error(quoted(item) + " is not an IP address or CIDR network, but " +
-                        quoted(spec.field_name) + " is an " + field_type_name(spec.type) + " field");
+                        quoted(spec.field_name) + " is " + field_type_phrase(spec.type));
     }
     nets.push_back(*net);
   }

@@ -110,7 +110,7 @@ class BoolCheck final : public Program {
 
 std::string type_mismatch(const CheckSpec& spec) {
   return "operator " + quoted(spec.op_text) + " does not apply to " + quoted(spec.field_name) +
-         ", a " + field_type_name(spec.type) + " field";
+         ", " + field_type_phrase(spec.type);
 }
 
 }  // namespace
@@ -128,7 +128,7 @@ Result<ProgramPtr> make_numeric_check(const CheckSpec& spec) {
     auto n = parse_number(item);
     if (!n) {
       return make_error(quoted(item) + " is not a number, but " + quoted(spec.field_name) +
-                        " is a " + field_type_name(spec.type) + " field");
+                        " is " + field_type_phrase(spec.type));
     }
     rhs.push_back(*n);
   }

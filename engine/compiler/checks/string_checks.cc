@@ -190,8 +190,7 @@ Result<ProgramPtr> make_string_check(const CheckSpec& spec) {
     case CmpOp::kGt:
     case CmpOp::kGe:
       return make_error("operator " + quoted(spec.op_text) + " compares numbers, but " +
-                        quoted(spec.field_name) + " is a " + field_type_name(spec.type) +
-                        " field");
+                        quoted(spec.field_name) + " is " + field_type_phrase(spec.type));
     case CmpOp::kIn:
     case CmpOp::kIntersects: {
       StringSet set(spec.rhs.items.begin(), spec.rhs.items.end());
