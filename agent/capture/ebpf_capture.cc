@@ -1,10 +1,9 @@
-// The eBPF probe (driver/bpf) as a CaptureSource. Built only when the probe is (see
-// agent/CMakeLists.txt); ebpf_unavailable.cc stands in otherwise.
+// The eBPF probe (driver/bpf) as a CaptureSource.
 
 #include <atomic>
 #include <memory>
 
-#include "agent/capture/live_capture.h"
+#include "agent/capture/driver_captures.h"
 #include "driver/bpf/bpf_probe.h"
 
 namespace peregrine::agent {
@@ -39,19 +38,13 @@ class EbpfCapture final : public CaptureSource {
 
 }  // namespace
 
-Result<std::unique_ptr<CaptureSource>> open_live_capture(const LiveCaptureOptions& options) {
-  if (options.driver == "kmod") {
-    return make_error("--driver kmod: this build has no kernel module driver; use --driver ebpf");
-  }
-  if (options.driver != "auto" && options.driver != "ebpf") {
-    return make_error("unknown driver '" + options.driver + "' (known: auto, ebpf, kmod)");
-  }
+Result<std::unique_ptr<CaptureSource>> open_ebpf_capture(const LiveCaptureOptions& options) {
   driver::ProbeOptions po;
   po.ring_buffer_bytes = options.ring_buffer_bytes;
   po.ignore_tgid = options.ignore_tgid;
   po.interesting = options.interesting;
   auto probe = driver::BpfProbe::open(po);
-  if (!probe) return make_error("cannot start the eBPF probe: " + probe.error().message);
+  if (!probe) return probe.error();
   return std::unique_ptr<CaptureSource>(std::make_unique<EbpfCapture>(std::move(*probe)));
 }
 

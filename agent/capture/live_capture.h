@@ -1,7 +1,7 @@
 #pragma once
-// Opening the live capture the agent runs on (--driver auto|ebpf|kmod): the eBPF CO-RE probe
-// when this build has it. Errors name what is missing (kernel BTF, privileges, a driver this
-// build does not include).
+// Opening the live capture the agent runs on (--driver auto|ebpf|kmod): the eBPF CO-RE probe,
+// the kernel module, or (auto) the probe with the module as fallback. Errors name what is
+// missing for each driver (kernel BTF, privileges, the module).
 
 #include <memory>
 #include <string>
