@@ -7,11 +7,11 @@
 #include <array>
 #include <cctype>
 #include <memory>
-#include <unordered_set>
 
 #include "common/strings.h"
 #include "engine/compiler/checks/check.h"
 #include "engine/compiler/glob.h"
+#include "engine/compiler/string_set.h"
 
 namespace peregrine::engine {
 namespace {
@@ -94,34 +94,6 @@ class StringCheck final : public Program {
   std::unique_ptr<RE2> re_;
 };
 
-struct TransparentHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
-// A hash set of strings with a cheap pre-filter: most values tested against a list are not in
-// it, and the length and first byte usually say so without hashing.
-class StringSet {
- public:
-  template <typename It>
-  StringSet(It begin, It end) : set_(begin, end) {
-    for (const auto& s : set_) {
-      lengths_ |= 1ull << std::min<size_t>(s.size(), 63);
-      if (!s.empty()) first_[static_cast<unsigned char>(s[0])] = true;
-    }
-  }
-  bool contains(std::string_view s) const {
-    if (!(lengths_ >> std::min<size_t>(s.size(), 63) & 1)) return false;
-    if (!s.empty() && !first_[static_cast<unsigned char>(s[0])]) return false;
-    return set_.find(s) != set_.end();
-  }
-
- private:
-  std::unordered_set<std::string, TransparentHash, std::equal_to<>> set_;
-  uint64_t lengths_ = 0;  // bit n: some member has length n (63: 63 or more)
-  std::array<bool, 256> first_{};
-};
-
 class StringSetCheck final : public Program {
  public:
   uint32_t cost() const override { return 5; }
@@ -193,7 +165,7 @@ Result<ProgramPtr> make_string_check(const CheckSpec& spec) {
                         quoted(spec.field_name) + " is " + field_type_phrase(spec.type));
     case CmpOp::kIn:
     case CmpOp::kIntersects: {
-      StringSet set(spec.rhs.items.begin(), spec.rhs.items.end());
+      StringSet set(spec.rhs.items);
       bool every = spec.is_list && spec.op == CmpOp::kIn;
       return ProgramPtr(std::make_unique<StringSetCheck>(spec.slot, every, std::move(set)));
     }
