@@ -4,6 +4,9 @@
 //
 // emit() is called from the evaluation threads, possibly several at once; implementations must
 // be thread-safe and should not block for long (they sit on the evaluation path).
+// metrics_text() is appended to the webhook's /metrics (Prometheus text; empty by default).
+
+#include <string>
 
 #include "engine/output/alert.h"
 
@@ -13,6 +16,7 @@ class AlertSink {
  public:
   virtual ~AlertSink() = default;
   virtual void emit(const engine::Alert& alert) = 0;
+  virtual std::string metrics_text() const { return {}; }
 };
 
 }  // namespace peregrine::audit

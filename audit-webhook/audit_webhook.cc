@@ -6,6 +6,7 @@ namespace peregrine::audit {
 
 AuditWebhook::AuditWebhook(WebhookConfig config, AlertSink& sink, RuleReloader::Log log)
     : config_(std::move(config)),
+      sink_(sink),
       log_(std::move(log)),
       engine_(config_.hostname.empty() ? engine::system_hostname() : config_.hostname),
       queue_(config_.queue_capacity),
@@ -33,7 +34,7 @@ Result<std::unique_ptr<AuditWebhook>> AuditWebhook::create(WebhookConfig config,
 AuditWebhook::~AuditWebhook() { stop(); }
 
 std::string AuditWebhook::metrics_text() const {
-  return render_prometheus(metrics_, queue_.size(), queue_.capacity());
+  return render_prometheus(metrics_, queue_.size(), queue_.capacity()) + sink_.metrics_text();
 }
 
 void AuditWebhook::start() {

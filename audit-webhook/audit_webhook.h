@@ -59,6 +59,7 @@ class AuditWebhook {
   AuditWebhook(WebhookConfig config, AlertSink& sink, RuleReloader::Log log);
 
   WebhookConfig config_;
+  AlertSink& sink_;
   RuleReloader::Log log_;
   engine::Engine engine_;
   WebhookMetrics metrics_;

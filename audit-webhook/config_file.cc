@@ -93,6 +93,12 @@ Status apply_key(const Reader& r, const std::string& key, const YAML::Node& v,
     s.format = f == "json" ? AlertFormat::kJson : AlertFormat::kText;
     return {};
   }
+  if (key == "outputs") {
+    // Checked by Dispatcher::from_config, which knows every sink's keys.
+    if (!v.IsSequence() && !v.IsNull()) return r.fail(v, "outputs must be a list of sinks");
+    s.outputs = v;
+    return {};
+  }
   if (key == "all_matches") {
     bool all = false;
     if (Status st = r.flag(v, key, all); !st) return st;
@@ -146,6 +152,7 @@ Status apply_config_file(const std::string& path, CommandSettings& settings) {
     return make_error(path + ":" + std::to_string(e.mark.line + 1) + ":" +
                       std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
+  settings.config_path = path;
   if (root.IsNull()) return {};
   Reader reader(path);
   if (!root.IsMap()) return reader.fail(root, "the configuration must be a mapping of settings");

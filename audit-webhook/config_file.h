@@ -18,10 +18,14 @@
 //   read_timeout_ms: 10000
 //   write_timeout_ms: 10000
 //   reload_interval_ms: 2000       # 0: reload on SIGHUP only
+//   outputs:                       # sinks instead of stdout; the list of outputs/README.md
+//     - {name: local, type: file, path: /var/log/peregrine/audit-alerts.json}
 //
 // Errors (unknown key, wrong type, bad value) name the file, line and column.
 
 #include <string>
+
+#include <yaml-cpp/yaml.h>
 
 #include "audit-webhook/audit_webhook.h"
 #include "audit-webhook/line_alert_sink.h"
@@ -33,6 +37,10 @@ struct CommandSettings {
   WebhookConfig webhook;
   AlertFormat format = AlertFormat::kText;
   std::string token_file;  // read at start-up into webhook.server.token
+  // The `outputs:` list for outputs::Dispatcher::from_config, and the file it came from
+  // (error positions, relative paths). Undefined: alerts go to stdout in `format`.
+  YAML::Node outputs;
+  std::string config_path;
 };
 
 // Applies the settings in `path` on top of `settings`.

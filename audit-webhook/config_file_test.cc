@@ -7,6 +7,20 @@
 namespace peregrine::audit {
 namespace {
 
+TEST(ConfigFile, KeepsTheOutputsListAndItsFile) {
+  testing::TempDir dir;
+  std::string path = dir.write("c.yaml", "outputs:\n  - {name: f, type: file, path: a.json}\n");
+  CommandSettings s;
+  ASSERT_TRUE(apply_config_file(path, s).ok());
+  ASSERT_TRUE(s.outputs.IsSequence());
+  EXPECT_EQ(s.outputs[0]["type"].as<std::string>(), "file");
+  EXPECT_EQ(s.config_path, path);
+  std::string bad = dir.write("d.yaml", "outputs: {name: f}\n");
+  Status st = apply_config_file(bad, s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find(bad + ":1:10: outputs must be a list"), std::string::npos) << st.error().message;
+}
+
 TEST(ConfigFile, AppliesEverySetting) {
   testing::TempDir dir;
   std::string path = dir.write("c.yaml", R"(listen: "[::1]:8443"

@@ -7,6 +7,7 @@
 #include "agent/runtime/agent_runner.h"
 #include "cmd/args.h"
 #include "cmd/commands.h"
+#include "common/strings.h"
 #include "engine/rules/priority.h"
 
 namespace peregrine::cli {
@@ -15,6 +16,7 @@ namespace {
 constexpr const char* kHelp = R"(usage: peregrine agent --rules PATH [--rules PATH]... [--config FILE] [-o json|text]
                        [--driver auto|ebpf|kmod] [--record FILE] [--metrics-addr HOST:PORT]
                        [--node-name NAME] [--host-root DIR] [--min-priority P] [--all-matches]
+                       [--workers N]
 
 Watches this node's syscalls with the eBPF probe, keeps process, fd, user and container state,
 and prints an alert per rule match on stdout (-o json: one Falco-compatible JSON object a line).
@@ -26,10 +28,16 @@ Needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE) and kernel BTF.
                         'peregrine replay --source syscall --events FILE'
   --metrics-addr H:P    serve /metrics (Prometheus) and /healthz
   --host-root DIR       where the host's /proc and /etc are (default /; /host in a pod)
+  --workers N           evaluate rules on N threads (default 1: inline, on the capture thread);
+                        each process's events stay on one thread, so its alerts keep their order
   --kubeconfig FILE     accepted for compatibility; pod metadata comes from cgroup paths
 
 Reloads the rules on SIGHUP and whenever a rules file changes; a ruleset with errors is
 rejected with its positions and the previous one keeps running.
+
+An `outputs:` list in the config file sends alerts to those sinks (file, webhook, syslog, ...;
+see outputs/README.md) instead of stdout. SIGHUP also reopens their files (logrotate);
+/metrics adds their counters; SIGINT/SIGTERM let them flush for up to 5 s.
 )";
 
 }  // namespace
@@ -46,6 +54,7 @@ int run_agent(const std::vector<std::string>& argv) {
                                  {"min-priority", "", true, false},
                                  {"kubeconfig", "", true, false},
                                  {"all-matches", "", false, false},
+                                 {"workers", "", true, false},
                                  {"help", "h", false, false}});
   if (!args) return usage_error(args.error().message);
   if (args->has("help")) {
@@ -80,6 +89,11 @@ int run_agent(const std::vector<std::string>& argv) {
     config.minimum_priority = *prio;
   }
   if (args->has("all-matches")) config.all_matches = true;
+  if (auto w = args->get("workers")) {
+    auto n = parse_int64(*w);
+    if (!n || *n < 1 || *n > 64) return usage_error("--workers must be a number from 1 to 64, not '" + *w + "'");
+    config.workers = static_cast<uint32_t>(*n);
+  }
   if (config.rules.empty()) return usage_error("agent needs at least one --rules PATH");
   return agent::run_agent(config);
 }

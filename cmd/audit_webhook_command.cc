@@ -4,13 +4,17 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <memory>
 
 #include "audit-webhook/audit_webhook.h"
 #include "audit-webhook/config_file.h"
+#include "audit-webhook/dispatcher_alert_sink.h"
 #include "audit-webhook/line_alert_sink.h"
+#include "audit-webhook/outputs_setup.h"
 #include "audit-webhook/request_auth.h"
 #include "cmd/args.h"
 #include "cmd/commands.h"
@@ -42,7 +46,12 @@ At least one of --client-ca and --token-file is required with TLS; both may be g
 then both are required. Also served: GET /healthz, GET /metrics (Prometheus).
 Signals: SIGHUP reloads the rules (they also reload when a file changes); SIGINT and
 SIGTERM stop after evaluating every event already accepted.
+An `outputs:` list in the config file sends alerts to those sinks (see outputs/README.md)
+instead of stdout; SIGHUP also reopens their files, and at exit they flush for up to 5 s.
 )";
+
+// How long the outputs may flush at exit before what is left is counted as dropped.
+constexpr auto kOutputsGrace = std::chrono::seconds(5);
 
 void log_line(const std::string& line) {
   std::fprintf(stderr, "peregrine audit-webhook: %s\n", line.c_str());
@@ -92,13 +101,14 @@ Status apply_options(const Args& args, audit::CommandSettings& s) {
 
 // Waits for signals on this thread (they are blocked everywhere else): SIGHUP reloads, SIGINT
 // and SIGTERM end the wait. Also ends when the server stops on its own.
-void wait_for_signals(audit::AuditWebhook& hook, const sigset_t& signals) {
+void wait_for_signals(audit::AuditWebhook& hook, outputs::Dispatcher* dispatcher, const sigset_t& signals) {
   for (;;) {
     timespec tick{0, 200'000'000};
     int sig = sigtimedwait(&signals, nullptr, &tick);
     if (sig == SIGHUP) {
       log_line("SIGHUP: reloading rules");
       hook.request_reload();
+      if (dispatcher) dispatcher->reopen();
     } else if (sig == SIGINT || sig == SIGTERM) {
       log_line("stopping: evaluating the events already accepted");
       return;
@@ -140,17 +150,28 @@ int run_audit_webhook(const std::vector<std::string>& argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-answer must not end the process
 
-  audit::LineAlertSink sink(stdout, settings.format);
-  auto hook = audit::AuditWebhook::create(settings.webhook, sink, log_line);
+  // The `outputs:` sinks when the config lists them, else one line per alert on stdout.
+  std::unique_ptr<outputs::Dispatcher> dispatcher;
+  std::unique_ptr<audit::AlertSink> sink;
+  if (settings.outputs.IsDefined() && !settings.outputs.IsNull()) {
+    auto d = audit::build_dispatcher(settings.outputs, settings.config_path);
+    if (!d) return usage_error(d.error().message);
+    dispatcher = std::move(*d);
+    sink = std::make_unique<audit::DispatcherAlertSink>(*dispatcher);
+  } else {
+    sink = std::make_unique<audit::LineAlertSink>(stdout, settings.format);
+  }
+  auto hook = audit::AuditWebhook::create(settings.webhook, *sink, log_line);
   if (!hook) return usage_error(hook.error().message);
   (*hook)->start();
   log_line(std::string("listening on ") +
            (settings.webhook.server.tls.cert.empty() ? "http://" : "https://") +
            settings.webhook.server.host + ":" + std::to_string((*hook)->port()) +
            settings.webhook.server.path);
-  wait_for_signals(**hook, signals);
+  wait_for_signals(**hook, dispatcher.get(), signals);
   bool failed = (*hook)->server_stopped();
-  (*hook)->stop();
+  (*hook)->stop();  // every accepted event evaluated: the alerts are in the sinks' queues
+  if (dispatcher) dispatcher->shutdown(kOutputsGrace);
   const auto& m = (*hook)->metrics();
   log_line("stopped: " + std::to_string(m.events_evaluated.load()) + " events evaluated, " +
            std::to_string(m.alerts.load()) + " alerts");

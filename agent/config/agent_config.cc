@@ -10,6 +10,8 @@
 namespace peregrine::agent {
 namespace {
 
+constexpr uint32_t kMaxWorkers = 64;
+
 bool is_power_of_two(uint64_t v) { return v && (v & (v - 1)) == 0; }
 
 Status apply_node(const YAML::Node& root, const std::string& origin, AgentConfig& c) {
@@ -41,6 +43,8 @@ Status apply_node(const YAML::Node& root, const std::string& origin, AgentConfig
       std::string m = v.as<std::string>();
       if (m != "first" && m != "all") return make_error(where(v, key) + " must be first or all");
       c.all_matches = m == "all";
+    } else if (key == "outputs" && v.IsSequence()) {
+      c.outputs = v;  // checked by Dispatcher::from_config, which knows every sink's keys
     } else if (key == "outputs") {
       if (auto s = v["stdout"]; s && s["enabled"]) c.stdout_enabled = s["enabled"].as<bool>();
       if (auto f = v["file"]; f) {
@@ -56,6 +60,13 @@ Status apply_node(const YAML::Node& root, const std::string& origin, AgentConfig
         c.ring_buffer_bytes = static_cast<uint32_t>(bytes);
       }
       if (auto q = v["alert_queue"]) c.alert_queue = q.as<uint32_t>();
+      if (auto q = v["worker_queue"]) {
+        c.worker_queue = q.as<uint32_t>();
+        if (c.worker_queue == 0) return make_error(where(q, "buffers.worker_queue") + " must be at least 1");
+      }
+    } else if (key == "workers") {
+      c.workers = v.as<uint32_t>();
+      if (c.workers < 1 || c.workers > kMaxWorkers) return make_error(where(v, key) + " must be from 1 to 64");
     } else if (key == "metrics_addr") {
       c.metrics_addr = v.IsNull() ? "" : v.as<std::string>();
     } else if (key == "host_root") {
@@ -86,6 +97,7 @@ Status load_config_file(const std::string& path, AgentConfig& config) {
   if (!in) return make_error(path + ": cannot open config file");
   std::stringstream ss;
   ss << in.rdbuf();
+  config.config_path = path;
   return apply_config_yaml(ss.str(), path, config);
 }
 

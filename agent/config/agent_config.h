@@ -7,12 +7,20 @@
 //   output_format: json                # json | text
 //   minimum_priority: debug            # alerts below it are not emitted
 //   rule_matching: first               # first | all
-//   outputs:
-//     stdout: {enabled: true}
-//     file: {enabled: false, path: /var/log/peregrine/alerts.log}
+//   outputs:                           # a list: the sinks of outputs/README.md, e.g.
+//     - {name: siem, type: webhook, url: http://siem:8080/falco}
+//     - {name: local, type: file, path: /var/log/peregrine/alerts.json}
+//   # No list: alerts go to stdout (output_format). The older mapping form is still read:
+//   # outputs: {stdout: {enabled: true}, file: {enabled: false, path: /var/log/alerts.log}}
 //   buffers:
 //     ring_buffer_bytes: 8388608       # kernel ring buffer, power of two
 //     alert_queue: 10000               # alerts waiting for the outputs; past it they drop
+//     worker_queue: 8192               # events waiting per evaluation worker; past it they drop
+//   workers: 1                         # rule evaluation threads (1-64). 1: inline on the capture
+//                                      # thread, no copy. More: events are copied and spread by
+//                                      # process over the workers; worth it only when rule
+//                                      # evaluation, not capture, fills a core, and with cores to
+//                                      # spare, so it is never chosen automatically.
 //   metrics_addr: 127.0.0.1:8765       # /metrics and /healthz; empty = off
 //   host_root: /                       # where the host's /proc and /etc are (/host in a pod)
 //   node_name: ""                      # alert hostname; default: this machine's
@@ -21,6 +29,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <yaml-cpp/yaml.h>
 
 #include "common/result.h"
 #include "engine/rules/priority.h"
@@ -36,11 +46,17 @@ struct AgentConfig {
   std::string file_output;  // empty: no file output
   uint32_t ring_buffer_bytes = 8u << 20;
   uint32_t alert_queue = 10000;
+  uint32_t workers = 1;
+  uint32_t worker_queue = 8192;
   std::string metrics_addr;
   std::string host_root = "/";
   std::string node_name;
   std::string driver = "auto";
   std::string record_path;
+  // The `outputs:` list, kept as YAML for outputs::Dispatcher::from_config (which also needs
+  // the file for error positions and relative paths). Undefined: no list, stdout/file above.
+  YAML::Node outputs;
+  std::string config_path;
 };
 
 // Applies the YAML `text` (from `origin`, for messages) over `config`. Errors name the key.

@@ -48,6 +48,26 @@ TEST(AgentConfig, ErrorsNameTheKeyAndLine) {
   ASSERT_FALSE(s.ok());
 }
 
+TEST(AgentConfig, KeepsAnOutputsListForTheDispatcher) {
+  AgentConfig c;
+  Status s = apply_config_yaml("outputs:\n  - {name: a, type: stdout}\n", "cfg.yaml", c);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE(c.outputs.IsSequence());
+  EXPECT_EQ(c.outputs[0]["name"].as<std::string>(), "a");
+  EXPECT_TRUE(c.stdout_enabled);  // the list replaces stdout at run time, not here
+}
+
+TEST(AgentConfig, Workers) {
+  AgentConfig c;
+  EXPECT_EQ(c.workers, 1u);
+  ASSERT_TRUE(apply_config_yaml("workers: 4\nbuffers: {worker_queue: 100}\n", "cfg.yaml", c).ok());
+  EXPECT_EQ(c.workers, 4u);
+  EXPECT_EQ(c.worker_queue, 100u);
+  Status s = apply_config_yaml("workers: 0\n", "cfg.yaml", c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("cfg.yaml:1: workers must be from 1 to 64"), std::string::npos) << s.error().message;
+}
+
 TEST(AgentConfig, HostPort) {
   auto hp = parse_host_port("127.0.0.1:8765");
   ASSERT_TRUE(hp.ok());

@@ -13,9 +13,11 @@
 #include "agent/capture/state_recorder.h"
 #include "agent/events/event_builder.h"
 #include "agent/runtime/alert_queue.h"
+#include "agent/runtime/dispatcher_output.h"
 #include "agent/runtime/interesting_set.h"
 #include "agent/runtime/metrics.h"
 #include "agent/runtime/metrics_server.h"
+#include "agent/runtime/outputs_setup.h"
 #include "agent/runtime/pipeline.h"
 #include "agent/runtime/reloader.h"
 #include "agent/runtime/rules_loader.h"
@@ -28,9 +30,15 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 std::atomic<Reloader*> g_reloader{nullptr};
+// Set by SIGHUP; the event loop passes it on to the outputs (reopen() takes locks, which a
+// signal handler must not).
+std::atomic<bool> g_reopen{false};
+// How long the outputs may flush at exit before what is left is counted as dropped.
+constexpr auto kOutputsGrace = std::chrono::seconds(5);
 
 void on_stop_signal(int) { g_stop.store(true); }
 void on_hup_signal(int) {
+  g_reopen.store(true);
   if (Reloader* r = g_reloader.load()) r->request();
 }
 
@@ -75,6 +83,14 @@ int run_agent(const AgentConfig& config) {
   RulesetHolder holder;
   holder.publish(first.rules->ruleset, first.rules->hash, wall_clock_ns());
 
+  // 1b. The `outputs:` sinks, before the probe, so a config mistake fails fast.
+  std::unique_ptr<outputs::Dispatcher> dispatcher;
+  if (config.outputs.IsDefined() && !config.outputs.IsNull()) {
+    auto d = build_dispatcher(config.outputs, config.config_path);
+    if (!d) return fail(d.error().message);
+    dispatcher = std::move(*d);
+  }
+
   // 2. The probe, filtered to what the rules and the state need.
   LiveCaptureOptions capture_options;
   capture_options.driver = config.driver;
@@ -108,23 +124,30 @@ int run_agent(const AgentConfig& config) {
   }
 
   // 5. Outputs, metrics, reload.
+  // With an `outputs:` list the dispatcher replaces the built-in stdout / file lines.
   std::vector<AlertQueue::Sink> sinks;
-  if (config.stdout_enabled) sinks.push_back(stream_sink(stdout));
+  if (config.stdout_enabled && !dispatcher) sinks.push_back(stream_sink(stdout));
   std::FILE* file_out = nullptr;
-  if (!config.file_output.empty()) {
+  if (!config.file_output.empty() && !dispatcher) {
     file_out = std::fopen(config.file_output.c_str(), "ae");
     if (!file_out) return fail(config.file_output + ": cannot open alert file");
     sinks.push_back(stream_sink(file_out));
   }
   Metrics metrics;
-  auto queue = std::make_unique<AlertQueue>(config.alert_queue, config.json, std::move(sinks));
+  std::unique_ptr<AlertOutput> alert_output;
+  if (dispatcher) {
+    alert_output = std::make_unique<DispatcherOutput>(*dispatcher);
+  } else {
+    alert_output = std::make_unique<AlertQueue>(config.alert_queue, config.json, std::move(sinks));
+  }
   std::unique_ptr<MetricsServer> server;
   std::atomic<int64_t> last_loop_ns{0};
   if (!config.metrics_addr.empty()) {
     auto hp = parse_host_port(config.metrics_addr);
     if (!hp) return fail("--metrics-addr: " + hp.error().message);
     auto s = MetricsServer::start(
-        hp->first, hp->second, [&] { return metrics.render(holder.current()); },
+        hp->first, hp->second,
+        [&] { return metrics.render(holder.current()) + (dispatcher ? dispatcher->metrics_text() : ""); },
         [&] {
           // Healthy while the event loop turns (it wakes at least every 100 ms).
           auto now = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -149,9 +172,15 @@ int run_agent(const AgentConfig& config) {
   po.hostname = hostname;
   po.matching = config.all_matches ? engine::RuleMatching::kAll : engine::RuleMatching::kFirst;
   po.minimum_priority = config.minimum_priority;
-  Pipeline pipeline(builder, holder, *queue, metrics, po);
+  // Declared after the outputs, so on every path the workers stop before what they push into.
+  std::unique_ptr<EvalWorkers> workers;
+  if (config.workers > 1) {
+    workers = std::make_unique<EvalWorkers>(config.workers, config.worker_queue, *alert_output, metrics, po);
+  }
+  Pipeline pipeline(builder, holder, *alert_output, metrics, po, workers.get());
   log_line("agent running: " + std::to_string(first.rules->ruleset->rule_count()) + " rules (hash " +
-           first.rules->hash + "), " + std::to_string(*loaded) + " threads from " + proc.root());
+           first.rules->hash + "), " + std::to_string(config.workers) + " evaluation thread(s), " +
+           std::to_string(*loaded) + " threads from " + proc.root());
 
   // 6. The event loop.
   auto last_housekeeping = std::chrono::steady_clock::now();
@@ -164,6 +193,7 @@ int run_agent(const AgentConfig& config) {
       log_line("capture failed: " + n.error().message);
       break;
     }
+    if (g_reopen.exchange(false) && dispatcher) dispatcher->reopen();  // cheap: flags the sink workers
     auto now = std::chrono::steady_clock::now();
     last_loop_ns.store(now.time_since_epoch().count());
     if (now - last_housekeeping >= std::chrono::milliseconds(250)) {
@@ -171,7 +201,7 @@ int run_agent(const AgentConfig& config) {
       CaptureStats cs = source.stats();
       metrics.kernel_drops.store(cs.kernel_drops);
       metrics.user_drops.store(cs.decode_errors);
-      pipeline.set_total_drops(cs.kernel_drops + cs.decode_errors);
+      pipeline.set_total_drops(cs.kernel_drops + cs.decode_errors + metrics.eval_drops.load());
       metrics.threads.store(table.size());
       users.refresh();
       if (writer) (void)writer->flush();
@@ -179,7 +209,11 @@ int run_agent(const AgentConfig& config) {
   }
 
   g_reloader.store(nullptr);
-  queue.reset();  // drains
+  workers.reset();  // evaluates what is queued, then pushes the last alerts
+  alert_output.reset();  // the built-in queue drains its lines here
+  // Flushes every sink in parallel. (On an early error return the destructor stops them with
+  // no grace instead.)
+  if (dispatcher) dispatcher->shutdown(kOutputsGrace);
   if (writer) (void)writer->flush();
   if (file_out) std::fclose(file_out);
   CaptureStats cs = source.stats();

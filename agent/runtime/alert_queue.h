@@ -12,21 +12,22 @@
 #include <thread>
 #include <vector>
 
+#include "agent/runtime/alert_output.h"
 #include "engine/output/alert.h"
 
 namespace peregrine::agent {
 
-class AlertQueue {
+class AlertQueue : public AlertOutput {
  public:
   using Sink = std::function<void(const std::string& line)>;
 
   AlertQueue(size_t capacity, bool json, std::vector<Sink> sinks);
-  ~AlertQueue();  // drains what is queued, then stops the writer
+  ~AlertQueue() override;  // drains what is queued, then stops the writer
   AlertQueue(const AlertQueue&) = delete;
   AlertQueue& operator=(const AlertQueue&) = delete;
 
   // False when the queue was full (the alert is dropped).
-  bool push(engine::Alert alert);
+  bool push(engine::Alert alert) override;
   // Blocks until everything pushed so far has been written (shutdown, tests).
   void drain();
   uint64_t dropped() const;

@@ -46,6 +46,8 @@ std::string Metrics::render(const RulesetInfo& ruleset) const {
   counter(out, "peregrine_events_dropped_kernel_total", "Events lost in the kernel (ring buffer full).",
           kernel_drops.load());
   counter(out, "peregrine_events_dropped_user_total", "Events lost in user space.", user_drops.load());
+  counter(out, "peregrine_events_dropped_eval_total",
+          "Events not evaluated because their evaluation worker's queue was full.", eval_drops.load());
   counter(out, "peregrine_alerts_dropped_total", "Alerts the output queue had no room for.", alerts_dropped.load());
   counter(out, "peregrine_events_incomplete_total", "Events evaluated with missing metadata.",
           incomplete_events.load());

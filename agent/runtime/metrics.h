@@ -20,6 +20,7 @@ class Metrics {
   std::atomic<uint64_t> events{0};               // records the agent processed
   std::atomic<uint64_t> kernel_drops{0};         // lost in the kernel (ring buffer, stash)
   std::atomic<uint64_t> user_drops{0};           // lost in user space (decode errors, full queues)
+  std::atomic<uint64_t> eval_drops{0};            // events an evaluation worker had no room for
   std::atomic<uint64_t> alerts_dropped{0};       // alerts the output queue had no room for
   std::atomic<uint64_t> incomplete_events{0};    // events with missing metadata
   std::atomic<uint64_t> reloads{0};

@@ -12,6 +12,7 @@
 #include "agent/capture/capture_writer.h"
 #include "agent/capture/file_capture.h"
 #include "agent/capture/memory_capture.h"
+#include "agent/runtime/alert_queue.h"
 #include "agent/runtime/interesting_set.h"
 #include "agent/runtime/pipeline.h"
 #include "agent/state/state_snapshot.h"

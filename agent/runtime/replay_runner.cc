@@ -6,6 +6,7 @@
 
 #include "agent/capture/file_capture.h"
 #include "agent/events/event_builder.h"
+#include "agent/runtime/alert_queue.h"
 #include "agent/runtime/pipeline.h"
 #include "agent/runtime/rules_loader.h"
 #include "agent/state/state_snapshot.h"
