@@ -43,7 +43,8 @@ see outputs/README.md) instead of stdout. SIGHUP also reopens their files (logro
 }  // namespace
 
 int run_agent(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {{"rules", "r", true, true},
+  Args parsed;
+  if (auto done = parse_command_line(argv, {{"rules", "r", true, true},
                                  {"config", "c", true, false},
                                  {"output", "o", true, false},
                                  {"driver", "", true, false},
@@ -54,14 +55,8 @@ int run_agent(const std::vector<std::string>& argv) {
                                  {"min-priority", "", true, false},
                                  {"kubeconfig", "", true, false},
                                  {"all-matches", "", false, false},
-                                 {"workers", "", true, false},
-                                 {"help", "h", false, false}});
-  if (!args) return usage_error(args.error().message);
-  if (args->has("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
-  if (!args->positional().empty()) return usage_error("unexpected argument '" + args->positional()[0] + "'");
+                                 {"workers", "", true, false}}, kHelp, false, parsed)) return *done;
+  const Args* args = &parsed;
 
   agent::AgentConfig config;
   if (auto path = args->get("config")) {

@@ -1,5 +1,9 @@
 #include "cmd/args.h"
 
+#include <cstdio>
+
+#include "cmd/commands.h"
+
 namespace peregrine::cli {
 
 Result<Args> Args::parse(const std::vector<std::string>& argv, const std::vector<OptionSpec>& specs) {
@@ -56,6 +60,23 @@ std::optional<std::string> Args::get(const std::string& name) const {
 std::vector<std::string> Args::all(const std::string& name) const {
   auto it = values_.find(name);
   return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::optional<int> parse_command_line(const std::vector<std::string>& argv,
+                                      std::vector<OptionSpec> specs, const char* help,
+                                      bool positionals, Args& out) {
+  specs.push_back({"help", "h", false, false});
+  auto args = Args::parse(argv, specs);
+  if (!args) return usage_error(args.error().message);
+  if (args->has("help")) {
+    std::fputs(help, stdout);
+    return 0;
+  }
+  if (!positionals && !args->positional().empty()) {
+    return usage_error("unexpected argument '" + args->positional()[0] + "'");
+  }
+  out = std::move(*args);
+  return std::nullopt;
 }
 
 }  // namespace peregrine::cli

@@ -34,4 +34,12 @@ class Args {
   std::vector<std::string> positional_;
 };
 
+// The start every subcommand shares: parses `argv` with `specs` plus --help/-h. Returns the
+// exit code when the command is already done (0 after printing `help` for --help; 1 after a
+// usage line for a bad option or, unless `positionals` is true, a stray argument); nullopt
+// when the command should go on with `out`.
+std::optional<int> parse_command_line(const std::vector<std::string>& argv,
+                                      std::vector<OptionSpec> specs, const char* help,
+                                      bool positionals, Args& out);
+
 }  // namespace peregrine::cli

@@ -29,3 +29,18 @@ TEST(Args, DoubleDashEndsOptions) {
 }
 
 }  // namespace peregrine::cli
+
+namespace peregrine::cli {
+
+TEST(ParseCommandLine, HelpStrayArgumentsAndSuccess) {
+  Args out;
+  EXPECT_EQ(parse_command_line({"--help"}, {}, "usage\n", false, out), 0);
+  EXPECT_EQ(parse_command_line({"stray"}, {}, "usage\n", false, out), 1);
+  EXPECT_EQ(parse_command_line({"--nope"}, {}, "usage\n", true, out), 1);
+  EXPECT_EQ(parse_command_line({"-o", "json", "file"}, {{"output", "o", true, false}}, "usage\n", true, out),
+            std::nullopt);
+  EXPECT_EQ(out.get("output"), "json");
+  EXPECT_EQ(out.positional(), std::vector<std::string>{"file"});
+}
+
+}  // namespace peregrine::cli

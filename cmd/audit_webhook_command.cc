@@ -14,7 +14,7 @@
 #include "audit-webhook/config_file.h"
 #include "audit-webhook/dispatcher_alert_sink.h"
 #include "audit-webhook/line_alert_sink.h"
-#include "audit-webhook/outputs_setup.h"
+#include "outputs/config/config_file.h"
 #include "audit-webhook/request_auth.h"
 #include "cmd/args.h"
 #include "cmd/commands.h"
@@ -121,7 +121,8 @@ void wait_for_signals(audit::AuditWebhook& hook, outputs::Dispatcher* dispatcher
 }  // namespace
 
 int run_audit_webhook(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {{"listen", "", true, false},
+  Args parsed;
+  if (auto done = parse_command_line(argv, {{"listen", "", true, false},
                                  {"path", "", true, false},
                                  {"rules", "r", true, true},
                                  {"config", "c", true, false},
@@ -131,14 +132,8 @@ int run_audit_webhook(const std::vector<std::string>& argv) {
                                  {"token-file", "", true, false},
                                  {"output", "o", true, false},
                                  {"all-matches", "", false, false},
-                                 {"insecure-http", "", false, false},
-                                 {"help", "h", false, false}});
-  if (!args) return usage_error(args.error().message);
-  if (args->has("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
-  if (!args->positional().empty()) return usage_error("unexpected argument '" + args->positional()[0] + "'");
+                                 {"insecure-http", "", false, false}}, kHelp, false, parsed)) return *done;
+  const Args* args = &parsed;
   audit::CommandSettings settings;
   if (Status s = apply_options(*args, settings); !s) return usage_error(s.error().message);
 
@@ -154,7 +149,7 @@ int run_audit_webhook(const std::vector<std::string>& argv) {
   std::unique_ptr<outputs::Dispatcher> dispatcher;
   std::unique_ptr<audit::AlertSink> sink;
   if (settings.outputs.IsDefined() && !settings.outputs.IsNull()) {
-    auto d = audit::build_dispatcher(settings.outputs, settings.config_path);
+    auto d = outputs::dispatcher_from_config_file(settings.outputs, settings.config_path);
     if (!d) return usage_error(d.error().message);
     dispatcher = std::move(*d);
     sink = std::make_unique<audit::DispatcherAlertSink>(*dispatcher);

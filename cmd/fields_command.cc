@@ -25,12 +25,9 @@ std::string arg_form(const engine::FieldInfo& f) {
 }  // namespace
 
 int run_fields(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {{"source", "", true, false}, {"output", "o", true, false}, {"help", "h", false, false}});
-  if (!args) return usage_error(args.error().message);
-  if (args->has("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  Args parsed;
+  if (auto done = parse_command_line(argv, {{"source", "", true, false}, {"output", "o", true, false}}, kHelp, false, parsed)) return *done;
+  const Args* args = &parsed;
   std::string format = args->get("output").value_or("text");
   if (format != "text" && format != "json") return usage_error("-o must be text or json, not '" + format + "'");
   engine::Engine engine(engine::system_hostname());

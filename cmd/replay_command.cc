@@ -26,18 +26,13 @@ Falco-compatible JSON object a line, with -o text (the default) Falco's classic 
 }  // namespace
 
 int run_replay(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {{"rules", "r", true, true},
+  Args parsed;
+  if (auto done = parse_command_line(argv, {{"rules", "r", true, true},
                                  {"events", "e", true, false},
                                  {"source", "", true, false},
                                  {"output", "o", true, false},
-                                 {"all-matches", "", false, false},
-                                 {"help", "h", false, false}});
-  if (!args) return usage_error(args.error().message);
-  if (args->has("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
-  if (!args->positional().empty()) return usage_error("unexpected argument '" + args->positional()[0] + "'");
+                                 {"all-matches", "", false, false}}, kHelp, false, parsed)) return *done;
+  const Args* args = &parsed;
   std::string format = args->get("output").value_or("text");
   if (format != "text" && format != "json") return usage_error("-o must be text or json, not '" + format + "'");
   std::string source_name = args->get("source").value_or("syscall");

@@ -28,12 +28,9 @@ nlohmann::ordered_json diagnostics_json(const std::vector<engine::Diagnostic>& d
 }  // namespace
 
 int run_validate(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {{"output", "o", true, false}, {"help", "h", false, false}});
-  if (!args) return usage_error(args.error().message);
-  if (args->has("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  Args parsed;
+  if (auto done = parse_command_line(argv, {{"output", "o", true, false}}, kHelp, true, parsed)) return *done;
+  const Args* args = &parsed;
   std::string format = args->get("output").value_or("text");
   if (format != "text" && format != "json") return usage_error("-o must be text or json, not '" + format + "'");
   if (args->positional().empty()) return usage_error("validate needs at least one rules file or directory");

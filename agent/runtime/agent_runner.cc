@@ -17,7 +17,7 @@
 #include "agent/runtime/interesting_set.h"
 #include "agent/runtime/metrics.h"
 #include "agent/runtime/metrics_server.h"
-#include "agent/runtime/outputs_setup.h"
+#include "outputs/config/config_file.h"
 #include "agent/runtime/pipeline.h"
 #include "agent/runtime/reloader.h"
 #include "agent/runtime/rules_loader.h"
@@ -86,7 +86,7 @@ int run_agent(const AgentConfig& config) {
   // 1b. The `outputs:` sinks, before the probe, so a config mistake fails fast.
   std::unique_ptr<outputs::Dispatcher> dispatcher;
   if (config.outputs.IsDefined() && !config.outputs.IsNull()) {
-    auto d = build_dispatcher(config.outputs, config.config_path);
+    auto d = outputs::dispatcher_from_config_file(config.outputs, config.config_path);
     if (!d) return fail(d.error().message);
     dispatcher = std::move(*d);
   }

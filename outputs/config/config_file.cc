@@ -1,11 +1,11 @@
-#include "agent/runtime/outputs_setup.h"
+#include "outputs/config/config_file.h"
 
 #include <filesystem>
 
 #include "common/strings.h"
 #include "outputs/config/config_context.h"
 
-namespace peregrine::agent {
+namespace peregrine::outputs {
 
 std::string locate_outputs_error(const std::string& config_path, const YAML::Node& outputs,
                                  const std::string& message) {
@@ -22,16 +22,16 @@ std::string locate_outputs_error(const std::string& config_path, const YAML::Nod
   return where + ": " + message;
 }
 
-Result<std::unique_ptr<outputs::Dispatcher>> build_dispatcher(const YAML::Node& outputs,
-                                                              const std::string& config_path) {
-  outputs::ConfigContext context;
+Result<std::unique_ptr<Dispatcher>> dispatcher_from_config_file(const YAML::Node& outputs,
+                                                                const std::string& config_path) {
+  ConfigContext context;
   if (!config_path.empty()) {
     std::filesystem::path dir = std::filesystem::absolute(config_path).parent_path();
     context.base_dir = dir.string();
   }
-  auto dispatcher = outputs::Dispatcher::from_config(outputs, context);
+  auto dispatcher = Dispatcher::from_config(outputs, context);
   if (!dispatcher.ok()) return make_error(locate_outputs_error(config_path, outputs, dispatcher.error().message));
   return std::move(*dispatcher);
 }
 
-}  // namespace peregrine::agent
+}  // namespace peregrine::outputs
