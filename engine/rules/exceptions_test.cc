@@ -176,6 +176,28 @@ TEST_F(ExceptionsTest, AppendingMistakes) {
               ElementsAre("15:7: new exception 'fresh' needs 'values'"));
 }
 
+TEST_F(ExceptionsTest, AppendedValuesOfTheWrongShapeAreReportedWhereTheyAre) {
+  auto r = testing::load(engine, {{"base.yaml", rule_with("    - name: img\n      fields: proc.name\n")},
+                                  {"local.yaml",
+                                   "- rule: r\n  exceptions:\n    - name: img\n      values: [[nginx]]\n"
+                                   "  override:\n    exceptions: append\n"}});
+  ASSERT_EQ(r.report.files.size(), 2u);
+  EXPECT_THAT(r.report.files[0].errors, IsEmpty());
+  ASSERT_EQ(r.report.files[1].errors.size(), 1u);
+  const Diagnostic& d = r.report.files[1].errors[0];
+  EXPECT_EQ(d.file, "local.yaml");
+  EXPECT_EQ(std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message,
+            "3:7: exception 'img': with a single field, values must be a list of strings");
+
+  auto tuple = testing::load(
+      engine, {{"base.yaml", rule_with("    - name: t\n      fields: [proc.name, fd.name]\n")},
+               {"local.yaml", "- rule: r\n  exceptions:\n    - name: t\n      values: [[cat]]\n"
+                              "  override:\n    exceptions: append\n"}});
+  ASSERT_EQ(tuple.report.files[1].errors.size(), 1u);
+  EXPECT_EQ(tuple.report.files[1].errors[0].message,
+            "exception 't': each value must be a list with one entry per field (2)");
+}
+
 TEST_F(ExceptionsTest, NamesAreUniquePerItem) {
   EXPECT_THAT(errors("    - name: e\n      fields: proc.name\n    - name: e\n      fields: fd.name\n"),
               ElementsAre("12:13: exception name 'e' is used twice in this item"));

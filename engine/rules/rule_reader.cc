@@ -514,6 +514,22 @@ class FileReader {
     *prev = std::move(updated);
   }
 
+  // Values must match the exception's fields: scalars for one field, a tuple per value
+  // (one entry per field) for several.
+  static void check_value_shapes(const ExceptionInfo& target, const std::vector<ExceptionValue>& values,
+                                 const YAML::Mark& mark) {
+    if (!target.fields) return;
+    for (const auto& v : values) {
+      if (!target.fields->is_list && v.is_list) {
+        fail("bad-exception", "exception '" + target.name + "': with a single field, values must be a list of strings", mark);
+      }
+      if (target.fields->is_list && (!v.is_list || v.items.size() != target.fields->items.size())) {
+        fail("bad-exception", "exception '" + target.name + "': each value must be a list with one entry per field (" +
+                                  std::to_string(target.fields->items.size()) + ")", mark);
+      }
+    }
+  }
+
   void append_exceptions(RuleInfo& prev, std::vector<ExceptionInfo> extra) {
     for (auto& ex : extra) {
       auto same = std::find_if(prev.exceptions.begin(), prev.exceptions.end(),
@@ -531,6 +547,8 @@ class FileReader {
       if (ex.values.empty()) {
         warn("append-no-values", "appending to exception '" + ex.name + "' with no values changes nothing", mark_of(ex.origin));
       }
+      // Checked here, where the appended values are, so the error names this file and line.
+      check_value_shapes(*same, ex.values, mark_of(ex.origin));
       same->values.insert(same->values.end(), ex.values.begin(), ex.values.end());
     }
   }
