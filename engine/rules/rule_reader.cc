@@ -3,6 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 #include <cctype>
 #include <functional>
 
@@ -32,12 +34,39 @@ struct ItemError {
   YAML::Mark mark;
 };
 
+// yaml-cpp 0.7 (Debian 12) loops forever, allocating, on a document-level anchor or tag
+// followed by a flow entry (`&a, b`), which a fuzzer found. A rules file is a list, so such a
+// property is never needed: find one (0-based line) and refuse the file before parsing.
+std::optional<int> top_level_node_property(std::string_view content) {
+  int line = 0;
+  for (size_t start = 0; start <= content.size(); ++line) {
+    size_t end = content.find('\n', start);
+    std::string_view l = content.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (l.starts_with("---")) {
+      l.remove_prefix(3);
+      while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+    }
+    if (!l.empty() && (l.front() == '&' || l.front() == '!')) return line;
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
 class FileReader {
  public:
   FileReader(RuleDocument& doc, FileReport& report, int file_index, size_t& order)
       : doc_(doc), report_(report), file_(file_index), order_(order) {}
 
   void read(const std::string& content) {
+    if (auto bad = top_level_node_property(content)) {
+      YAML::Mark mark;
+      mark.line = *bad;
+      mark.column = 0;
+      add(report_.errors, "yaml-syntax",
+          "an anchor (&) or tag (!) on the whole document is not supported in a rules file", mark, "");
+      return;
+    }
     std::vector<YAML::Node> docs;
     try {
       docs = YAML::LoadAll(content);

@@ -489,3 +489,17 @@ TEST_F(RuleReaderTest, TagsAreASortedSet) {
 
 }  // namespace
 }  // namespace peregrine::engine
+
+namespace peregrine::engine {
+namespace {
+
+// yaml-cpp 0.7 never returns on these (found by fuzzing); the reader refuses them up front.
+TEST_F(RuleReaderTest, DocumentLevelAnchorsAndTagsAreRefused) {
+  const std::string msg = "an anchor (&) or tag (!) on the whole document is not supported in a rules file";
+  EXPECT_THAT(errors("- list: a\n  items: [x]\n&p, a\n"), ElementsAre("3:1: " + msg));
+  EXPECT_THAT(errors("--- !t, a\n"), ElementsAre("1:1: " + msg));
+  EXPECT_THAT(errors("&p\n, a\n"), ElementsAre("1:1: " + msg));
+}
+
+}  // namespace
+}  // namespace peregrine::engine
