@@ -34,19 +34,37 @@ struct ItemError {
   YAML::Mark mark;
 };
 
-// yaml-cpp 0.7 (Debian 12) loops forever, allocating, on a document-level anchor or tag
-// followed by a flow entry (`&a, b`), which a fuzzer found. A rules file is a list, so such a
-// property is never needed: find one (0-based line) and refuse the file before parsing.
-std::optional<int> top_level_node_property(std::string_view content) {
+// yaml-cpp 0.7 (Debian 12) loops forever, allocating, when a document-level node other than a
+// sequence (a quoted scalar, an anchor, a tag) is followed by a flow entry (`'a', b`,
+// `&p, a`); fuzzing found several shapes. A rules file is a list, so every content line must be
+// a top-level `- ` entry, a flow list, or indented inside one: check that (0-based line of the
+// first one that is not) and refuse the file before yaml-cpp sees it.
+std::optional<int> line_outside_top_level_list(std::string_view content) {
+  bool in_list = false;
   int line = 0;
   for (size_t start = 0; start <= content.size(); ++line) {
     size_t end = content.find('\n', start);
     std::string_view l = content.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (l.starts_with("---")) {
-      l.remove_prefix(3);
-      while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    size_t first = l.find_first_not_of(" \t");
+    bool blank = first == std::string_view::npos || l[first] == '#';
+    if (!blank) {
+      if (l.starts_with("---") || l.starts_with("...")) {
+        in_list = false;
+        std::string_view rest = l.substr(3);
+        size_t r = rest.find_first_not_of(" \t");
+        if (r != std::string_view::npos && rest[r] != '#') {
+          rest.remove_prefix(r);
+          if (!(rest == "-" || rest.starts_with("- ") || rest.starts_with("[") || rest.starts_with("-\t"))) return line;
+          in_list = true;
+        }
+      } else if (first == 0) {
+        if (!(l == "-" || l.starts_with("- ") || l.starts_with("-\t") || l.starts_with("[") || l.starts_with("%"))) return line;
+        in_list = !l.starts_with("%");
+      } else if (!in_list) {
+        return line;
+      }
     }
-    if (!l.empty() && (l.front() == '&' || l.front() == '!')) return line;
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
@@ -59,12 +77,13 @@ class FileReader {
       : doc_(doc), report_(report), file_(file_index), order_(order) {}
 
   void read(const std::string& content) {
-    if (auto bad = top_level_node_property(content)) {
+    if (auto bad = line_outside_top_level_list(content)) {
       YAML::Mark mark;
       mark.line = *bad;
       mark.column = 0;
-      add(report_.errors, "yaml-syntax",
-          "an anchor (&) or tag (!) on the whole document is not supported in a rules file", mark, "");
+      add(report_.errors, "not-a-list",
+          "a rules file must be a YAML list of items (- rule: ..., - macro: ..., - list: ...)",
+          mark, "");
       return;
     }
     std::vector<YAML::Node> docs;

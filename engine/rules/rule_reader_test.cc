@@ -494,11 +494,14 @@ namespace peregrine::engine {
 namespace {
 
 // yaml-cpp 0.7 never returns on these (found by fuzzing); the reader refuses them up front.
-TEST_F(RuleReaderTest, DocumentLevelAnchorsAndTagsAreRefused) {
-  const std::string msg = "an anchor (&) or tag (!) on the whole document is not supported in a rules file";
+TEST_F(RuleReaderTest, ContentOutsideTheTopLevelListIsRefusedBeforeParsing) {
+  const std::string msg =
+      "a rules file must be a YAML list of items (- rule: ..., - macro: ..., - list: ...)";
   EXPECT_THAT(errors("- list: a\n  items: [x]\n&p, a\n"), ElementsAre("3:1: " + msg));
   EXPECT_THAT(errors("--- !t, a\n"), ElementsAre("1:1: " + msg));
   EXPECT_THAT(errors("&p\n, a\n"), ElementsAre("1:1: " + msg));
+  EXPECT_THAT(errors("    'a', b\n"), ElementsAre("1:1: " + msg));
+  EXPECT_THAT(errors("# c\n\n- list: a\n  items: [x]\nb: c\n"), ElementsAre("5:1: " + msg));
 }
 
 }  // namespace
