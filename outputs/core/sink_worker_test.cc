@@ -70,8 +70,8 @@ TEST(SinkWorker, DropsABatchWhenRetriesAreExhausted) {
   p.breaker_failure_threshold = 100;
   Harness h(p);
   h.state->down = true;
+  h.offer(3);  // queued before the worker starts, so the three leave as one batch
   h.worker->start();
-  h.offer(3);
   for (int i = 0; i < 500 && h.worker->metrics().dropped(DropReason::kRetriesExhausted) < 3; ++i)
     std::this_thread::sleep_for(10ms);
   h.worker->shutdown(std::chrono::steady_clock::now());
