@@ -41,6 +41,14 @@ ResourceRegistry::ResourceRegistry() {
   add(builtin("apps", "v1", "daemonsets", "daemonset", "DaemonSet", true, true, {"ds"}, {"all"}));
   add(builtin("apps", "v1", "deployments", "deployment", "Deployment", true, true, {"deploy"}, {"all"}));
   add(builtin("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, false, {}));
+  add(builtin("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, false, {}));
+  add(builtin("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, false, {}));
+  add(builtin("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, false, {}));
+  add(builtin("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding",
+              "ClusterRoleBinding", false, false, {}));
+  add(builtin("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations",
+              "validatingwebhookconfiguration", "ValidatingWebhookConfiguration", false, false, {},
+              {"api-extensions"}));
   add(builtin("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
               "CustomResourceDefinition", false, true, {"crd", "crds"}, {"api-extensions"}));
 }
