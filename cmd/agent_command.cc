@@ -2,6 +2,7 @@
 // (agent/runtime/agent_runner.h).
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "agent/config/agent_config.h"
 #include "agent/runtime/agent_runner.h"
@@ -16,7 +17,7 @@ namespace {
 constexpr const char* kHelp = R"(usage: peregrine agent --rules PATH [--rules PATH]... [--config FILE] [-o json|text]
                        [--driver auto|ebpf|kmod] [--record FILE] [--metrics-addr HOST:PORT]
                        [--node-name NAME] [--host-root DIR] [--min-priority P] [--all-matches]
-                       [--workers N]
+                       [--workers N] [--kubeconfig FILE] [--namespace NS]
 
 Watches this node's syscalls with the eBPF probe, keeps process, fd, user and container state,
 and prints an alert per rule match on stdout (-o json: one Falco-compatible JSON object a line).
@@ -30,7 +31,15 @@ Needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE) and kernel BTF.
   --host-root DIR       where the host's /proc and /etc are (default /; /host in a pod)
   --workers N           evaluate rules on N threads (default 1: inline, on the capture thread);
                         each process's events stay on one thread, so its alerts keep their order
-  --kubeconfig FILE     accepted for compatibility; pod metadata comes from cgroup paths
+
+Cluster mode (agent/kube/README.md):
+  --node-name NAME      this node's name: run the rule bundle the operator assigns to NAME
+                        (ConfigMap peregrine-assignments), name containers after their pods
+                        (pods with spec.nodeName=NAME), report on Lease peregrine-agent-NAME.
+                        --rules paths, if any, load before the bundle's files
+  --kubeconfig FILE     how to reach the API server; default: the pod's service account
+  --namespace NS        the operator's namespace (default peregrine-system)
+  Without --node-name, --kubeconfig and --namespace are ignored.
 
 Reloads the rules on SIGHUP and whenever a rules file changes; a ruleset with errors is
 rejected with its positions and the previous one keeps running.
@@ -54,6 +63,7 @@ int run_agent(const std::vector<std::string>& argv) {
                                  {"host-root", "", true, false},
                                  {"min-priority", "", true, false},
                                  {"kubeconfig", "", true, false},
+                                 {"namespace", "", true, false},
                                  {"all-matches", "", false, false},
                                  {"workers", "", true, false}}, kHelp, false, parsed)) return *done;
   const Args* args = &parsed;
@@ -76,7 +86,16 @@ int run_agent(const std::vector<std::string>& argv) {
     if (auto hp = agent::parse_host_port(*m); !hp) return usage_error("--metrics-addr: " + hp.error().message);
     config.metrics_addr = *m;
   }
-  if (auto n = args->get("node-name")) config.node_name = *n;
+  if (auto n = args->get("node-name")) {
+    if (n->empty()) return usage_error("--node-name must not be empty");
+    config.node_name = *n;
+    config.cluster = true;
+  }
+  if (auto k = args->get("kubeconfig")) config.kubeconfig = *k;
+  if (auto ns = args->get("namespace")) config.cluster_namespace = *ns;
+  if (config.cluster && config.kubeconfig.empty() && !std::getenv("KUBERNETES_SERVICE_HOST")) {
+    return usage_error("--node-name needs --kubeconfig FILE outside a pod (KUBERNETES_SERVICE_HOST is not set)");
+  }
   if (auto h = args->get("host-root")) config.host_root = *h;
   if (auto p = args->get("min-priority")) {
     auto prio = engine::parse_priority(*p);
@@ -89,7 +108,9 @@ int run_agent(const std::vector<std::string>& argv) {
     if (!n || *n < 1 || *n > 64) return usage_error("--workers must be a number from 1 to 64, not '" + *w + "'");
     config.workers = static_cast<uint32_t>(*n);
   }
-  if (config.rules.empty()) return usage_error("agent needs at least one --rules PATH");
+  if (config.rules.empty() && !config.cluster) {
+    return usage_error("agent needs at least one --rules PATH (or --node-name: rules from the cluster)");
+  }
   return agent::run_agent(config);
 }
 

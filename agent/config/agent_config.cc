@@ -73,6 +73,12 @@ Status apply_node(const YAML::Node& root, const std::string& origin, AgentConfig
       c.host_root = v.as<std::string>();
     } else if (key == "node_name") {
       c.node_name = v.IsNull() ? "" : v.as<std::string>();
+    } else if (key == "kubeconfig") {
+      c.kubeconfig = v.IsNull() ? "" : v.as<std::string>();
+    } else if (key == "namespace") {
+      c.cluster_namespace = v.as<std::string>();
+    } else if (key == "bundle_dir") {
+      c.bundle_dir = v.as<std::string>();
     } else {
       return make_error(where(kv.first, key) + ": unknown key");
     }

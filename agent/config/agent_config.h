@@ -24,6 +24,10 @@
 //   metrics_addr: 127.0.0.1:8765       # /metrics and /healthz; empty = off
 //   host_root: /                       # where the host's /proc and /etc are (/host in a pod)
 //   node_name: ""                      # alert hostname; default: this machine's
+//   # Cluster mode (only with --node-name on the command line; agent/kube/README.md):
+//   kubeconfig: ""                     # empty: in-cluster config
+//   namespace: peregrine-system        # the operator's namespace
+//   bundle_dir: /var/lib/peregrine/bundles   # where assigned rule bundles are written
 
 #include <cstdint>
 #include <string>
@@ -51,6 +55,11 @@ struct AgentConfig {
   std::string metrics_addr;
   std::string host_root = "/";
   std::string node_name;
+  // Cluster mode: rules (and outputs) come from the bundle the operator assigns to node_name.
+  bool cluster = false;
+  std::string kubeconfig;
+  std::string cluster_namespace = "peregrine-system";
+  std::string bundle_dir = "/var/lib/peregrine/bundles";
   std::string driver = "auto";
   std::string record_path;
   // The `outputs:` list, kept as YAML for outputs::Dispatcher::from_config (which also needs

@@ -12,6 +12,7 @@
 #include "agent/capture/live_capture.h"
 #include "agent/capture/state_recorder.h"
 #include "agent/events/event_builder.h"
+#include "agent/kube/cluster_agent.h"
 #include "agent/runtime/alert_queue.h"
 #include "agent/runtime/dispatcher_output.h"
 #include "agent/runtime/interesting_set.h"
@@ -66,10 +67,31 @@ void install_signals() {
   ::signal(SIGPIPE, SIG_IGN);
 }
 
+// Cluster mode: the bundle's rule files, in manifest order after the --rules paths, each
+// loaded as its tenant. Returns "" when the new rules are in force, else one line.
+std::string apply_bundle(Reloader& reloader, const cluster::Bundle& bundle, const std::string& dir) {
+  std::vector<RuleTextInput> texts;
+  for (const cluster::BundleFile& f : bundle.files) texts.push_back({dir + "/" + f.name, f.text, f.tenant});
+  Reloader::Outcome outcome = reloader.replace_texts(std::move(texts), "bundle " + bundle.hash);
+  if (!outcome.ok) {
+    std::string first = outcome.errors.empty() ? "rules did not load" : outcome.errors.front();
+    if (outcome.errors.size() > 1) first += " (and " + std::to_string(outcome.errors.size() - 1) + " more errors)";
+    return "bundle " + bundle.hash + ": " + first;
+  }
+  if (bundle.outputs) {
+    log_line("bundle " + bundle.hash + ": " + bundle.outputs->name +
+             " is not applied; outputs come from --config until the agent can swap them live");
+  }
+  return "";
+}
+
 }  // namespace
 
 int run_agent(const AgentConfig& config) {
-  if (config.rules.empty()) return fail("agent needs at least one --rules PATH (or rules: in the config)");
+  // In cluster mode the rules come from the assigned bundle; --rules paths load before it.
+  if (config.rules.empty() && !config.cluster) {
+    return fail("agent needs at least one --rules PATH (or rules: in the config)");
+  }
   const std::string hostname = config.node_name.empty() ? engine::system_hostname() : config.node_name;
 
   // 1. Rules.
@@ -168,6 +190,21 @@ int run_agent(const AgentConfig& config) {
   g_reloader.store(&reloader);
   install_signals();
 
+  // 5b. Cluster mode: pod metadata, the assigned rule bundle, the status Lease.
+  std::unique_ptr<cluster::ClusterAgent> cluster_agent;
+  if (config.cluster) {
+    cluster::ClusterOptions co{config.node_name, config.kubeconfig, config.cluster_namespace, config.bundle_dir};
+    auto client = cluster::cluster_client(co);
+    if (!client) return fail(client.error().message);
+    cluster_agent = std::make_unique<cluster::ClusterAgent>(
+        std::move(*client), co,
+        [&](const cluster::Bundle& bundle, const std::string& dir) { return apply_bundle(reloader, bundle, dir); },
+        log_line);
+    cluster_agent->start();
+  }
+  const ContainerMetadataFeed* metadata_feed = cluster_agent ? &cluster_agent->container_metadata() : nullptr;
+  uint64_t metadata_seen = 0;
+
   PipelineOptions po;
   po.hostname = hostname;
   po.matching = config.all_matches ? engine::RuleMatching::kAll : engine::RuleMatching::kFirst;
@@ -186,6 +223,11 @@ int run_agent(const AgentConfig& config) {
   auto last_housekeeping = std::chrono::steady_clock::now();
   while (!g_stop.load()) {
     auto n = source.next(100, [&](const driver::RawEventView& raw) {
+      // New pod metadata is taken between two events, like a new ruleset.
+      if (metadata_feed && metadata_feed->generation() != metadata_seen) {
+        metadata_seen = metadata_feed->generation();
+        containers.apply_metadata(metadata_feed->current());
+      }
       pipeline.process(raw);
       if (writer) (void)writer->write_record(raw.record());
     });

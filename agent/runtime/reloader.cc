@@ -83,19 +83,31 @@ void Reloader::request() {
 }
 
 bool Reloader::reload_now(const std::string& why) {
+  std::lock_guard lock(reload_mu_);
+  return reload_locked(texts_, why).ok;
+}
+
+Reloader::Outcome Reloader::replace_texts(std::vector<RuleTextInput> texts, const std::string& why) {
+  std::lock_guard lock(reload_mu_);
+  Outcome outcome = reload_locked(texts, why);
+  if (outcome.ok) texts_ = std::move(texts);
+  return outcome;
+}
+
+Reloader::Outcome Reloader::reload_locked(const std::vector<RuleTextInput>& texts, const std::string& why) {
   auto started = std::chrono::steady_clock::now();
-  RulesLoad load = load_rules(engine_, paths_);
+  RulesLoad load = load_rules(engine_, paths_, texts);
   if (!load.rules) {
     metrics_.reload_failures.fetch_add(1);
     log_("reload (" + why + ") rejected, the previous rules stay in force:");
     for (const std::string& m : load.errors.messages) log_("  error: " + m);
-    return false;
+    return {false, std::move(load.errors.messages)};
   }
   for (const std::string& w : load.rules->warnings) log_("  warning: " + w);
   std::string hash = load.rules->hash;
   if (hash == holder_.current().hash) {
     log_("reload (" + why + "): rules unchanged (" + hash + ")");
-    return true;
+    return {true, {}};
   }
   holder_.publish(load.rules->ruleset, hash, wall_clock_ns());
   metrics_.reloads.fetch_add(1);
@@ -103,7 +115,7 @@ bool Reloader::reload_now(const std::string& why) {
   log_("reload (" + why + "): " + std::to_string(load.rules->ruleset->rule_count()) + " rules from " +
        std::to_string(load.rules->files) + " files, hash " + hash + ", compiled in " + std::to_string(ms) + " ms");
   if (on_published_) on_published_(*load.rules);
-  return true;
+  return {true, {}};
 }
 
 void Reloader::run() {

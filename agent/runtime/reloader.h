@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,12 +39,25 @@ class Reloader {
   // Compiles and publishes now, on the calling thread. True when the new ruleset is in force.
   bool reload_now(const std::string& why);
 
+  struct Outcome {
+    bool ok = false;
+    std::vector<std::string> errors;  // "name:line:col: message" when !ok
+  };
+  // Cluster mode: the bundle's files, compiled after the paths' files from now on. Compiles
+  // and publishes at once on the calling thread; on errors the previous texts stay, so the
+  // last good ruleset is also what a later SIGHUP or file change rebuilds.
+  Outcome replace_texts(std::vector<RuleTextInput> texts, const std::string& why);
+
  private:
   void run();
   void add_watches();
+  Outcome reload_locked(const std::vector<RuleTextInput>& texts, const std::string& why);
 
   const engine::Engine& engine_;
   std::vector<std::string> paths_;
+  // Serialises compiles, so an older load never publishes over a newer one.
+  std::mutex reload_mu_;
+  std::vector<RuleTextInput> texts_;  // guarded by reload_mu_
   RulesetHolder& holder_;
   Metrics& metrics_;
   Published on_published_;

@@ -16,7 +16,8 @@ void fnv1a(uint64_t& h, std::string_view bytes) {
 
 }  // namespace
 
-RulesLoad load_rules(const engine::Engine& engine, const std::vector<std::string>& paths) {
+RulesLoad load_rules(const engine::Engine& engine, const std::vector<std::string>& paths,
+                     const std::vector<RuleTextInput>& extra) {
   RulesLoad out;
   auto files = engine::expand_rule_paths(paths);
   if (!files) {
@@ -39,6 +40,14 @@ RulesLoad load_rules(const engine::Engine& engine, const std::vector<std::string
     texts.emplace_back(f, ss.str());
   }
   if (!out.errors.messages.empty()) return out;
+  for (const RuleTextInput& t : extra) {
+    fnv1a(h, t.tenant);
+    fnv1a(h, std::string_view("\0", 1));
+    fnv1a(h, t.name);
+    fnv1a(h, std::string_view("\0", 1));
+    fnv1a(h, t.text);
+    texts.emplace_back(t.name, t.text);
+  }
   engine::LoadResult loaded = engine.load_texts(texts);
   for (const auto& file : loaded.report.files) {
     for (const auto& d : file.errors) out.errors.messages.push_back(d.to_string());

@@ -1,5 +1,5 @@
 #pragma once
-// Loading the rule paths into a ruleset: expand directories, read every file once, hash the
+// Loading the rule paths (and texts given directly) into a ruleset: expand directories, read every file once, hash the
 // bytes that were compiled (so /metrics names exactly the ruleset in force), compile. On any
 // error nothing is returned but the messages, each with its file:line:col.
 
@@ -30,6 +30,15 @@ struct RulesLoad {
   RulesError errors;
 };
 
-RulesLoad load_rules(const engine::Engine& engine, const std::vector<std::string>& paths);
+// Rules that arrive as text (cluster mode: a bundle's files), compiled after the paths' files.
+// A non-empty tenant scopes the file's rules to that namespace.
+struct RuleTextInput {
+  std::string name;  // for messages and the hash
+  std::string text;
+  std::string tenant;
+};
+
+RulesLoad load_rules(const engine::Engine& engine, const std::vector<std::string>& paths,
+                     const std::vector<RuleTextInput>& texts = {});
 
 }  // namespace peregrine::agent

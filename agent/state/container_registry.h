@@ -3,6 +3,11 @@
 // points at its container's view; views live as long as the registry (never erased while the
 // agent runs: a container's last events may still be in flight when it stops).
 // Not thread-safe: the thread that applies events to the state owns it.
+//
+// Pod metadata (cluster mode) arrives as whole snapshots through apply_metadata(): known
+// containers are updated in place (every thread already points at them), later ones are
+// filled when first seen. A container missing from a newer snapshot (its pod was deleted)
+// keeps what it had: its last events still deserve their pod's name.
 
 #include <memory>
 #include <string>
@@ -10,6 +15,7 @@
 #include <vector>
 
 #include "agent/state/cgroup_container_id.h"
+#include "agent/state/container_metadata.h"
 #include "engine/sources/syscall/syscall_event.h"
 
 namespace peregrine::agent {
@@ -28,8 +34,13 @@ class ContainerRegistry {
   // The container these cgroups place a process in (the host when none).
   const ContainerInfo& for_cgroups(const std::vector<engine::CgroupView>& cgroups);
   size_t size() const { return containers_.size(); }
+  // Takes a new snapshot of container metadata (may be null: nothing known).
+  void apply_metadata(std::shared_ptr<const ContainerMetadataMap> metadata);
 
  private:
+  void fill(ContainerInfo& info) const;
+
+  std::shared_ptr<const ContainerMetadataMap> metadata_;
   ContainerInfo host_;
   std::unordered_map<std::string, std::unique_ptr<ContainerInfo>> containers_;
 };

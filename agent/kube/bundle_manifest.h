@@ -1,0 +1,81 @@
+#pragma once
+// A rule bundle as the operator publishes it (cluster contract, /work/shared/DESIGN.md and
+// agent/kube/README.md): ConfigMap `peregrine-bundle-<h>` whose `manifest.json` lists the files
+// in load order, each under its name in `data` (encoding identity) or `binaryData` (gzip) of
+// the object it names — the main ConfigMap or a part `peregrine-bundle-<h>-<i>` — with the
+// sha256 of its uncompressed text.
+//
+// parse_manifest() reads manifest.json; assemble_bundle() takes the fetched objects and
+// returns the verified texts. Every error is one line naming the file or object at fault.
+// Pure functions.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace peregrine::agent::cluster {
+
+struct ManifestFile {
+  std::string name;
+  std::string tenant;  // "" for cluster-wide files
+  std::string object;  // the ConfigMap holding the text
+  std::string encoding;  // "identity" or "gzip"
+  std::string sha256;  // lower-case hex of the uncompressed text
+};
+
+struct ManifestSecret {
+  std::string dir;         // "<ns>.<secret>": the folder under the secrets dir
+  std::string key;         // the file in that folder
+  std::string secret_key;  // the key in the bundle Secret
+};
+
+struct Manifest {
+  int version = 0;
+  std::string hash;
+  std::vector<ManifestFile> files;
+  std::optional<ManifestFile> outputs;
+  std::string secret;  // the bundle Secret's name; empty when none
+  std::vector<ManifestSecret> secrets;
+
+  // Every ConfigMap the files and the outputs live in (the main object included).
+  std::set<std::string> objects() const;
+};
+
+Result<Manifest> parse_manifest(const std::string& text);
+
+struct BundleFile {
+  std::string name;
+  std::string tenant;
+  std::string text;
+};
+
+struct BundleSecretFile {
+  std::string dir;
+  std::string key;
+  std::string value;
+};
+
+struct Bundle {
+  std::string hash;
+  std::vector<BundleFile> files;  // manifest order
+  std::optional<BundleFile> outputs;
+  std::vector<BundleSecretFile> secrets;
+};
+
+// `objects`: ConfigMaps by name (each one the manifest names must be there); `secret`: the
+// bundle Secret when the manifest names one, else null.
+Result<Bundle> assemble_bundle(const Manifest& manifest, const std::map<std::string, nlohmann::json>& objects,
+                               const nlohmann::json* secret);
+
+// Lower-case hex sha256 of `bytes`.
+std::string sha256_hex(const std::string& bytes);
+// gunzip; errors when `bytes` is not gzip or inflates past `limit`.
+Result<std::string> gunzip(const std::string& bytes, size_t limit = 64u << 20);
+
+}  // namespace peregrine::agent::cluster

@@ -1,0 +1,106 @@
+#include "agent/kube/bundle_watch.h"
+
+#include <chrono>
+
+#include "agent/kube/bundle_fetch.h"
+#include "agent/kube/bundle_store.h"
+#include "kube/backoff.h"
+
+namespace peregrine::agent::cluster {
+
+BundleWatch::BundleWatch(std::shared_ptr<kube::Client> client, BundleWatchOptions options, Apply apply,
+                         AgentLease& lease, Log log)
+    : client_(std::move(client)), options_(std::move(options)), apply_(std::move(apply)), lease_(lease),
+      log_(std::move(log)) {
+  kube::InformerOptions io;
+  io.ref = {"", "v1", "configmaps", true};
+  io.ns = options_.ns;
+  io.field_selector = std::string("metadata.name=") + kAssignments;
+  kube::InformerHandlers handlers;
+  handlers.on_add = [this](const nlohmann::json& cm) { assigned(cm); };
+  handlers.on_update = [this](const nlohmann::json&, const nlohmann::json& cm) { assigned(cm); };
+  // Without an assignment the rules in force stay: taking them away is the operator's call,
+  // made by assigning another bundle.
+  handlers.on_delete = [](const nlohmann::json&) {};
+  informer_ = std::make_unique<kube::Informer>(client_, io, handlers);
+}
+
+BundleWatch::~BundleWatch() {
+  informer_->stop();
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void BundleWatch::start() {
+  thread_ = std::thread([this] { run(); });
+  informer_->start();
+}
+
+void BundleWatch::assigned(const nlohmann::json& config_map) {
+  const nlohmann::json data = config_map.value("data", nlohmann::json::object());
+  auto it = data.find(options_.node);
+  std::string name = it != data.end() && it->is_string() ? it->get<std::string>() : "";
+  if (name.empty()) return;
+  {
+    std::lock_guard lock(mu_);
+    if (wanted_ == name) return;
+    wanted_ = name;
+  }
+  cv_.notify_all();
+}
+
+void BundleWatch::run() {
+  kube::Backoff backoff(std::chrono::milliseconds(200), std::chrono::seconds(10));
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait(lock, [&] { return stopping_ || (!wanted_.empty() && wanted_ != settled_); });
+    if (stopping_) break;
+    std::string name = wanted_;
+    lock.unlock();
+    bool retry = bring_in(name);
+    lock.lock();
+    if (!retry) {
+      settled_ = name;
+      backoff.reset();
+      continue;
+    }
+    // Wait out the backoff unless the assignment moves on meanwhile.
+    auto delay = backoff.next();
+    cv_.wait_for(lock, delay, [&] { return stopping_ || wanted_ != name; });
+  }
+}
+
+bool BundleWatch::bring_in(const std::string& name) {
+  auto started = std::chrono::steady_clock::now();
+  BundleFetch fetched = fetch_bundle(*client_, options_.ns, name);
+  std::string error = fetched.error;
+  std::string dir;
+  if (fetched.bundle) {
+    auto stored = store_bundle(options_.store_root, *fetched.bundle);
+    if (stored) {
+      dir = *stored;
+      error = apply_(*fetched.bundle, dir);
+    } else {
+      error = "bundle " + name + ": " + stored.error().message;
+      fetched.transient = true;  // a full disk may clear
+    }
+  }
+  if (error.empty()) {
+    status_ = {fetched.bundle->hash, ""};
+    lease_.report(status_);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    log_("bundle " + name + " (" + fetched.bundle->hash + ") in force: " + std::to_string(fetched.bundle->files.size()) +
+         " files from " + dir + ", " + std::to_string(ms.count()) + " ms");
+    return false;
+  }
+  log_(error + (fetched.transient ? " (retrying)" : "; the previous rules stay in force"));
+  status_.error = error;
+  lease_.report(status_);
+  return fetched.transient;
+}
+
+}  // namespace peregrine::agent::cluster
