@@ -1,0 +1,168 @@
+#include "operator/bundle.h"
+
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "operator/codec.h"
+
+namespace peregrine::op {
+namespace {
+
+using nlohmann::json;
+
+BundleContent sample(int files = 2, size_t text_size = 0, bool random_text = false) {
+  BundleContent c;
+  std::minstd_rand rng(7);
+  for (int i = 0; i < files; ++i) {
+    std::string text = "- rule: r" + std::to_string(i) + "\n";
+    while (text.size() < text_size) text += random_text ? char('a' + rng() % 26) : 'x';
+    c.files.push_back({file_name(i, "team-a", "web" + std::to_string(i)), i == 0 ? "" : "team-a", text,
+                       RuleRef{"team-a", "web" + std::to_string(i), "uid-" + std::to_string(i), 3}});
+  }
+  return c;
+}
+
+std::optional<json> no_parts(const std::string&) { return std::nullopt; }
+
+TEST(Codec, GzipRoundTripAndBase64) {
+  std::string text(100000, 'a');
+  auto back = gzip_decompress(gzip_compress(text));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, text);
+  EXPECT_FALSE(gzip_decompress("not gzip"));
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Bundle, FileNames) {
+  EXPECT_EQ(file_name(7, "team-a", "web"), "007-team-a-web.yaml");
+  EXPECT_EQ(file_name(1234, "ns", "x"), "1234-ns-x.yaml");
+}
+
+TEST(Bundle, HashIsStableAndFollowsContent) {
+  BundleContent a = sample(), b = sample();
+  EXPECT_EQ(bundle_hash(a), bundle_hash(b));
+  EXPECT_EQ(bundle_hash(a).size(), 16u);
+  b.files[1].text += "# changed\n";
+  EXPECT_NE(bundle_hash(a), bundle_hash(b));
+  b = sample();
+  b.files[1].rule.generation = 4;
+  EXPECT_NE(bundle_hash(a), bundle_hash(b)) << "a new generation is a new bundle, even with the same text";
+  b = sample();
+  b.files[1].tenant = "";
+  EXPECT_NE(bundle_hash(a), bundle_hash(b));
+  b = sample();
+  b.secrets.push_back({"team-a.creds", "token", "team-a.creds.token", "s3cret"});
+  BundleContent c = b;
+  c.secrets[0].value = "other";
+  EXPECT_NE(bundle_hash(b), bundle_hash(c)) << "a rotated credential must reach the agents";
+  // The layout does not enter the hash: a smaller budget renders the same name.
+  auto big = render_bundle(a, "peregrine-system", {});
+  auto small = render_bundle(a, "peregrine-system", {.object_budget = 200});
+  ASSERT_TRUE(big && small);
+  EXPECT_EQ(big->name, small->name);
+}
+
+TEST(Bundle, SmallBundleIsOneIdentityObject) {
+  BundleContent c = sample();
+  c.outputs_yaml = "outputs:\n- type: stdout\n";
+  auto b = render_bundle(c, "peregrine-system");
+  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_EQ(b->config_maps.size(), 1u);
+  const json& cm = b->config_maps[0];
+  EXPECT_EQ(cm["metadata"]["name"], "peregrine-bundle-" + b->hash);
+  EXPECT_EQ(cm["metadata"]["namespace"], "peregrine-system");
+  EXPECT_EQ(cm["metadata"]["labels"]["peregrine.dev/bundle"], b->hash);
+  EXPECT_EQ(cm["metadata"]["labels"]["app.kubernetes.io/part-of"], "peregrine");
+  EXPECT_EQ(cm["data"]["000-team-a-web0.yaml"], c.files[0].text);
+  json m = json::parse(cm["data"]["manifest.json"].get<std::string>());
+  EXPECT_EQ(m, b->manifest);
+  EXPECT_EQ(m["version"], 1);
+  EXPECT_EQ(m["hash"], b->hash);
+  ASSERT_EQ(m["files"].size(), 2u);
+  EXPECT_EQ(m["files"][1]["tenant"], "team-a");
+  EXPECT_EQ(m["files"][1]["encoding"], "identity");
+  EXPECT_EQ(m["files"][1]["object"], b->name);
+  EXPECT_EQ(m["files"][1]["sha256"], sha256_hex(c.files[1].text));
+  EXPECT_EQ(m["rules"][1], json({{"namespace", "team-a"}, {"name", "web1"}, {"uid", "uid-1"}, {"generation", 3}}));
+  EXPECT_EQ(m["outputs"]["name"], "outputs.yaml");
+  EXPECT_EQ(cm["data"]["outputs.yaml"], *c.outputs_yaml);
+  EXPECT_TRUE(m["secret"].is_null());
+  EXPECT_FALSE(b->secret);
+  auto back = read_bundle(cm, no_parts);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->files[1].text, c.files[1].text);
+  EXPECT_EQ(back->files[1].rule, c.files[1].rule);
+  EXPECT_EQ(*back->outputs_yaml, *c.outputs_yaml);
+}
+
+TEST(Bundle, NearTheLimitFilesAreGzipped) {
+  BundleContent c = sample(3, 4000);  // compressible: fits once gzip'd
+  auto b = render_bundle(c, "ns", {.object_budget = 8000});
+  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_EQ(b->config_maps.size(), 1u);
+  const json& cm = b->config_maps[0];
+  EXPECT_FALSE(cm["data"].contains("000-team-a-web0.yaml"));
+  ASSERT_TRUE(cm["binaryData"].contains("000-team-a-web0.yaml"));
+  EXPECT_EQ(b->manifest["files"][0]["encoding"], "gzip");
+  auto back = read_bundle(cm, no_parts);
+  ASSERT_TRUE(back) << back.error().message;
+  for (size_t i = 0; i < c.files.size(); ++i) EXPECT_EQ(back->files[i].text, c.files[i].text);
+}
+
+TEST(Bundle, TooBigWhenGzippedSpillsIntoOwnedParts) {
+  BundleContent c = sample(5, 3000, /*random_text=*/true);  // incompressible enough
+  auto b = render_bundle(c, "ns", {.object_budget = 7000});
+  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_GT(b->config_maps.size(), 2u);
+  std::map<std::string, json> objects;
+  for (const json& o : b->config_maps) objects[o["metadata"]["name"]] = o;
+  for (size_t i = 1; i < b->config_maps.size(); ++i) {
+    const json& part = b->config_maps[i];
+    EXPECT_EQ(part["metadata"]["name"], b->name + "-" + std::to_string(i));
+    EXPECT_EQ(part["metadata"]["labels"]["peregrine.dev/bundle-part"], std::to_string(i));
+    EXPECT_LE(part.dump().size(), 7000u + 400u);
+  }
+  EXPECT_TRUE(b->config_maps[0]["data"].contains("manifest.json"));
+  auto back = read_bundle(b->config_maps[0], [&](const std::string& name) -> std::optional<json> {
+    auto it = objects.find(name);
+    return it == objects.end() ? std::nullopt : std::optional<json>(it->second);
+  });
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_EQ(back->files.size(), 5u);
+  for (size_t i = 0; i < c.files.size(); ++i) EXPECT_EQ(back->files[i].text, c.files[i].text);
+  EXPECT_FALSE(read_bundle(b->config_maps[0], no_parts)) << "a missing part is an error";
+}
+
+TEST(Bundle, FileLargerThanAnObjectIsAnError) {
+  auto b = render_bundle(sample(1, 5000, true), "ns", {.object_budget = 1000});
+  ASSERT_FALSE(b);
+  EXPECT_NE(b.error().message.find("000-team-a-web0.yaml"), std::string::npos);
+}
+
+TEST(Bundle, SecretCarriesCredentials) {
+  BundleContent c = sample();
+  c.secrets.push_back({"team-a.creds", "token", "team-a.creds.token", "s3cret"});
+  auto b = render_bundle(c, "ns");
+  ASSERT_TRUE(b && b->secret);
+  EXPECT_EQ((*b->secret)["metadata"]["name"], b->name);
+  EXPECT_EQ((*b->secret)["data"]["team-a.creds.token"], base64_encode("s3cret"));
+  EXPECT_EQ(b->manifest["secret"], b->name);
+  EXPECT_EQ(b->manifest["secrets"][0], json({{"dir", "team-a.creds"}, {"key", "token"}, {"secretKey", "team-a.creds.token"}}));
+  EXPECT_EQ(b->config_maps[0].dump().find("s3cret"), std::string::npos);
+}
+
+TEST(Bundle, CorruptFileIsDetected) {
+  auto b = render_bundle(sample(), "ns");
+  ASSERT_TRUE(b);
+  json cm = b->config_maps[0];
+  cm["data"]["001-team-a-web1.yaml"] = "tampered";
+  EXPECT_FALSE(read_bundle(cm, no_parts));
+}
+
+}  // namespace
+}  // namespace peregrine::op

@@ -1,0 +1,199 @@
+#include "operator/controller.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <httplib.h>
+
+#include "kube/backoff.h"
+
+namespace peregrine::op {
+
+struct Controller::Http {
+  httplib::Server server;
+  std::thread thread;
+};
+
+namespace {
+
+std::string default_identity() {
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+}  // namespace
+
+Controller::Controller(std::shared_ptr<kube::Client> client, ControllerOptions options)
+    : client_(std::move(client)), options_(std::move(options)), engine_("peregrine-operator") {
+  if (options_.identity.empty()) options_.identity = default_identity();
+  falco_rules_ = &add_informer(falco_rules_ref(), "", "");
+  falco_outputs_ = &add_informer(falco_outputs_ref(), options_.ns, "");
+  nodes_ = &add_informer(nodes_ref(), "", "");
+  leases_ = &add_informer(leases_ref(), options_.ns, "peregrine.dev/component=agent");
+  bundles_ = &add_informer(config_maps_ref(), options_.ns, kBundleLabel);
+  reconciler_ = std::make_unique<Reconciler>(client_, options_.ns, engine_,
+                                             Caches{falco_rules_, falco_outputs_, nodes_, leases_, bundles_},
+                                             options_.limits);
+}
+
+Controller::~Controller() { stop(); }
+
+kube::Informer& Controller::add_informer(const kube::ResourceRef& ref, const std::string& ns,
+                                         const std::string& label_selector) {
+  kube::InformerOptions options;
+  options.ref = ref;
+  options.ns = ns;
+  options.label_selector = label_selector;
+  auto on_any = [this](const nlohmann::json&) { trigger(); };
+  kube::InformerHandlers handlers{on_any, [this](const nlohmann::json&, const nlohmann::json&) { trigger(); }, on_any};
+  informers_.push_back(std::make_unique<kube::Informer>(client_, std::move(options), std::move(handlers)));
+  return *informers_.back();
+}
+
+void Controller::log(const std::string& line) const {
+  if (options_.log) return options_.log(line);
+  std::fprintf(stderr, "peregrine operator: %s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+Status Controller::start() {
+  if (options_.metrics_port >= 0) {
+    http_ = std::make_unique<Http>();
+    http_->server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(metrics_.render(), "text/plain; version=0.0.4");
+    });
+    http_->server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+    http_->server.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+      bool ok = ready();
+      res.status = ok ? 200 : 503;
+      res.set_content(ok ? "ok\n" : "informers not synced\n", "text/plain");
+    });
+    int port = options_.metrics_port == 0 ? http_->server.bind_to_any_port(options_.metrics_host)
+                                          : (http_->server.bind_to_port(options_.metrics_host, options_.metrics_port)
+                                                 ? options_.metrics_port
+                                                 : -1);
+    if (port < 0)
+      return make_error("cannot listen on " + options_.metrics_host + ":" + std::to_string(options_.metrics_port));
+    metrics_port_ = port;
+    http_->thread = std::thread([this] { http_->server.listen_after_bind(); });
+  }
+  for (auto& informer : informers_) informer->start();
+  if (options_.leader_elect) {
+    kube::LeaderElectionConfig config;
+    config.lease_namespace = options_.ns;
+    config.lease_name = "peregrine-operator";
+    config.identity = options_.identity;
+    config.lease_duration = options_.lease_duration;
+    config.renew_deadline = options_.renew_deadline;
+    config.retry_period = options_.retry_period;
+    config.callbacks.on_started_leading = [this] {
+      log("leading as " + options_.identity);
+      metrics_.leader = 1;
+      {
+        std::lock_guard lock(mu_);
+        need_recover_ = true;
+      }
+      trigger();
+    };
+    config.callbacks.on_stopped_leading = [this] {
+      log("stopped leading");
+      metrics_.leader = 0;
+    };
+    config.callbacks.on_new_leader = [this](const std::string& id) {
+      if (id != options_.identity) log("leader is now " + (id.empty() ? std::string("nobody") : id));
+    };
+    auto elector = kube::LeaderElector::create(client_, std::move(config));
+    if (!elector) return elector.error();
+    elector_ = std::move(*elector);
+    elector_->start();
+  } else {
+    metrics_.leader = 1;
+  }
+  worker_ = std::thread([this] { work(); });
+  return {};
+}
+
+void Controller::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+  // Released only once no pass is running, so the successor never overlaps our writes.
+  if (elector_) elector_->stop();
+  for (auto& informer : informers_) informer->stop();
+  if (http_) {
+    http_->server.stop();
+    if (http_->thread.joinable()) http_->thread.join();
+  }
+}
+
+bool Controller::synced() const {
+  for (const auto& informer : informers_)
+    if (!informer->has_synced()) return false;
+  return true;
+}
+
+bool Controller::ready() const { return synced() && (!options_.leader_elect || elector_ != nullptr); }
+
+bool Controller::leading() const { return !options_.leader_elect || (elector_ && elector_->is_leader()); }
+
+void Controller::trigger() {
+  {
+    std::lock_guard lock(mu_);
+    dirty_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Controller::work() {
+  kube::Backoff backoff(options_.backoff_initial, options_.backoff_cap);
+  uint64_t pass = 0;
+  auto next = std::chrono::steady_clock::now() + options_.resync;
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_until(lock, next, [&] { return stopping_ || dirty_; });
+    if (stopping_) break;
+    if (!dirty_ && std::chrono::steady_clock::now() < next) continue;
+    // Fold the rest of a burst into this pass.
+    if (dirty_) cv_.wait_for(lock, options_.debounce, [&] { return stopping_; });
+    dirty_ = false;
+    next = std::chrono::steady_clock::now() + options_.resync;
+    // A pass over half-filled caches would assign nodes nothing; wait for every first list.
+    if (!leading()) continue;
+    if (!synced()) {
+      next = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+      continue;
+    }
+    bool recover = std::exchange(need_recover_, false);
+    lock.unlock();
+    if (recover) reconciler_->recover();
+    const std::string id = "reconcile " + std::to_string(++pass) + ": ";
+    auto t0 = std::chrono::steady_clock::now();
+    auto result = reconciler_->run([&](const std::string& line) { log(id + line); });
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    metrics_.observe_reconcile(seconds, result.ok());
+    std::chrono::milliseconds retry{0};
+    if (result) {
+      backoff.reset();
+      metrics_.bundles = result->bundles;
+      metrics_.bundles_created += result->bundles_created;
+      metrics_.bundles_deleted += result->bundles_deleted;
+      metrics_.status_writes += result->statuses_written;
+      metrics_.compiles += result->compiles;
+      metrics_.falco_rules = result->rules;
+      metrics_.falco_rules_accepted = result->accepted;
+    } else {
+      retry = backoff.next();
+      log(id + result.error().message + " (retry in " + std::to_string(retry.count()) + " ms)");
+    }
+    lock.lock();
+    if (result.ok() == false) next = std::chrono::steady_clock::now() + retry;
+  }
+}
+
+}  // namespace peregrine::op

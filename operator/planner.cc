@@ -1,0 +1,292 @@
+#include "operator/planner.h"
+
+#include <algorithm>
+
+#include "kube/lease_record.h"
+#include "operator/conditions.h"
+#include "operator/label_selector.h"
+
+namespace peregrine::op {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kMaxDiagnostics = 100;
+
+struct RuleInfo {
+  std::string ns, name, uid, key, tenant, text;
+  int64_t generation = 0;
+  int order = 0;
+  json selector;
+  json status;
+  std::string selector_error;
+  AloneVerdict alone;
+};
+
+std::string position(const engine::Diagnostic& d, const std::string& key) {
+  if (d.file != key) return d.to_string();
+  std::string out = d.line > 0 ? "line " + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " : "";
+  if (!d.item.empty()) out += d.item + ": ";
+  return out + d.message;
+}
+
+std::string list_errors(const std::vector<engine::Diagnostic>& errors, const std::string& key) {
+  std::string out;
+  for (const auto& d : errors) out += (out.empty() ? "" : "; ") + position(d, key);
+  return out;
+}
+
+json diagnostic_json(const engine::Diagnostic& d, const char* severity, const std::string& key) {
+  json out = {{"severity", severity}};
+  if (d.file == key && d.line > 0) {
+    out["line"] = d.line;
+    out["column"] = std::max(d.column, 1);
+  }
+  if (!d.item.empty()) out["item"] = d.item.substr(0, 1024);
+  out["message"] = (d.file == key ? d.message : d.to_string()).substr(0, 4096);
+  return out;
+}
+
+RuleInfo rule_info(const json& fr, const std::string& operator_ns) {
+  RuleInfo r;
+  const json& meta = fr["metadata"];
+  r.ns = meta.value("namespace", "");
+  r.name = meta.value("name", "");
+  r.uid = meta.value("uid", "");
+  r.generation = meta.value("generation", int64_t{1});
+  r.key = r.ns + "/" + r.name;
+  r.tenant = r.ns == operator_ns ? "" : r.ns;
+  const json& spec = fr.value("spec", json::object());
+  r.text = spec.value("rules", "");
+  r.order = spec.value("order", 0);
+  r.selector = spec.value("nodeSelector", json());
+  r.status = fr.value("status", json::object());
+  if (auto check = selector_matches(r.selector, {}); !check) r.selector_error = check.error().message;
+  return r;
+}
+
+}  // namespace
+
+std::set<std::pair<std::string, int64_t>> bundle_rules(const json& bundle_object) {
+  std::set<std::pair<std::string, int64_t>> out;
+  const json& data = bundle_object.value("data", json::object());
+  auto it = data.find(kManifestKey);
+  if (it == data.end() || !it->is_string()) return out;
+  json manifest = json::parse(it->get<std::string>(), nullptr, false);
+  if (!manifest.is_object()) return out;
+  for (const json& r : manifest.value("rules", json::array()))
+    if (r.is_object()) out.emplace(r.value("uid", ""), r.value("generation", int64_t{0}));
+  return out;
+}
+
+AgentState agent_state(const json& lease, std::chrono::system_clock::time_point now) {
+  AgentState out;
+  const json& meta = lease.value("metadata", json::object());
+  out.node = meta.value("labels", json::object()).value("peregrine.dev/node", "");
+  kube::LeaseRecord record = kube::lease_record_from(lease);
+  if (out.node.empty()) out.node = record.holder_identity;
+  out.bundle_hash = meta.value("annotations", json::object()).value("peregrine.dev/bundle", "");
+  out.live = record.renew_time + std::chrono::seconds(record.lease_duration_seconds) > now;
+  return out;
+}
+
+void Planner::recover(const std::vector<json>& bundle_objects) {
+  std::map<std::string, const json*> by_name;
+  for (const json& o : bundle_objects) by_name[o["metadata"].value("name", "")] = &o;
+  for (const json& o : bundle_objects) {
+    if (!o.value("data", json::object()).contains(kManifestKey)) continue;
+    auto content = read_bundle(o, [&](const std::string& name) -> std::optional<json> {
+      auto it = by_name.find(name);
+      return it == by_name.end() ? std::nullopt : std::optional<json>(*it->second);
+    });
+    if (!content) continue;
+    for (const BundleFile& f : content->files) {
+      auto [it, inserted] = last_good_.try_emplace(f.rule.uid, LastGood{f.rule.generation, f.text});
+      if (!inserted && it->second.generation < f.rule.generation) it->second = {f.rule.generation, f.text};
+    }
+  }
+}
+
+Plan Planner::plan(const World& world) {
+  Plan plan;
+  const std::string now = rfc3339_seconds(world.now);
+  const int compiles_before = validator_.compiles();
+
+  std::vector<RuleInfo> rules;
+  for (const json& fr : world.falco_rules) {
+    if (fr["metadata"].contains("deletionTimestamp")) continue;
+    rules.push_back(rule_info(fr, world.ns));
+  }
+  std::sort(rules.begin(), rules.end(), [](const RuleInfo& a, const RuleInfo& b) {
+    return std::tie(a.order, a.ns, a.name) < std::tie(b.order, b.ns, b.name);
+  });
+  plan.rules = rules.size();
+
+  // Each text alone, then the whole set in order.
+  std::vector<SetCandidate> candidates;
+  for (RuleInfo& r : rules) {
+    SetCandidate c;
+    c.current = {r.key, r.tenant, r.text};
+    if (r.selector_error.empty()) {
+      r.alone = validator_.check_alone(c.current);
+      c.current_ok_alone = r.alone.errors.empty();
+      if (auto lg = last_good_.find(r.uid); lg != last_good_.end() && lg->second.text != r.text)
+        c.fallback = RuleSource{r.key, r.tenant, lg->second.text};
+    } else {
+      c.current_ok_alone = false;  // where it would run is unknown: it runs nowhere
+    }
+    candidates.push_back(std::move(c));
+  }
+  SetVerdict verdict = validator_.check_set(candidates);
+
+  auto shipped_generation = [&](size_t i) {
+    return verdict.chosen[i] == Chosen::kCurrent ? rules[i].generation : last_good_[rules[i].uid].generation;
+  };
+  auto shipped_text = [&](size_t i) -> const RuleSource& {
+    return verdict.chosen[i] == Chosen::kCurrent ? candidates[i].current : *candidates[i].fallback;
+  };
+
+  // Which FalcoRules each node runs; nodes with the same list share a bundle. A subset of the
+  // whole set can fail where the whole set loads (a macro defined by a FalcoRule that selects
+  // other nodes), so each distinct subset is checked too; it is the same compile, cached, when
+  // the subset is the whole set.
+  std::map<std::string, std::vector<size_t>> node_lists;
+  std::map<std::string, Labels> node_labels;
+  for (const json& n : world.nodes) node_labels[n["metadata"].value("name", "")] = labels_of(n);
+  for (const auto& [node, labels] : node_labels) {
+    std::vector<size_t>& list = node_lists[node];
+    for (size_t i = 0; i < rules.size(); ++i)
+      if (verdict.chosen[i] != Chosen::kNone && selector_matches(rules[i].selector, labels).value()) list.push_back(i);
+  }
+  std::map<size_t, std::vector<engine::Diagnostic>> subset_errors;
+  std::map<std::vector<size_t>, std::vector<size_t>> checked;  // list → what ships of it
+  for (auto& [node, list] : node_lists) {
+    auto [it, inserted] = checked.try_emplace(list);
+    if (inserted) {
+      std::vector<SetCandidate> subset;
+      for (size_t i : list) subset.push_back({shipped_text(i), true, std::nullopt});
+      SetVerdict sv = validator_.check_set(subset);
+      for (size_t k = 0; k < list.size(); ++k) {
+        if (sv.chosen[k] == Chosen::kCurrent) it->second.push_back(list[k]);
+        else if (auto e = sv.set_errors.find(k); e != sv.set_errors.end()) subset_errors.try_emplace(list[k], e->second);
+      }
+    }
+    list = it->second;
+  }
+
+  // One bundle per distinct list.
+  std::map<std::vector<size_t>, std::string> rendered;  // list → bundle name ("" = failed)
+  for (const auto& [node, list] : node_lists) {
+    auto [it, inserted] = rendered.try_emplace(list);
+    if (inserted) {
+      BundleContent content;
+      for (size_t k = 0; k < list.size(); ++k) {
+        const RuleInfo& r = rules[list[k]];
+        content.files.push_back({file_name(k, r.ns, r.name), r.tenant, shipped_text(list[k]).text,
+                                 RuleRef{r.ns, r.name, r.uid, shipped_generation(list[k])}});
+      }
+      content.outputs_yaml = world.outputs_yaml;
+      content.secrets = world.secrets;
+      auto bundle = render_bundle(content, world.ns, limits_);
+      if (bundle) {
+        it->second = bundle->name;
+        plan.bundles.emplace(bundle->name, std::move(*bundle));
+      } else {
+        plan.problems.push_back(bundle.error().message);
+      }
+    }
+    if (it->second.empty()) plan.keep_assignment.insert(node);
+    else plan.assignments[node] = it->second;
+  }
+
+  // What every known bundle holds, for the Applied count.
+  std::map<std::string, std::set<std::pair<std::string, int64_t>>> holds;
+  for (const json& o : world.bundle_objects)
+    if (!o["metadata"].value("labels", json::object()).contains(kBundlePartLabel))
+      holds[o["metadata"]["labels"].value(kBundleLabel, "")] = bundle_rules(o);
+  for (const auto& [name, b] : plan.bundles) holds[b.hash] = bundle_rules(b.config_maps[0]);
+  std::vector<AgentState> agents;
+  for (const json& l : world.agent_leases) {
+    AgentState a = agent_state(l, world.now);
+    if (a.live && node_labels.count(a.node)) agents.push_back(std::move(a));
+  }
+
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const RuleInfo& r = rules[i];
+    Condition accepted{"Accepted", true, reason::kValid, "", r.generation};
+    json diagnostics = json::array();
+    auto add_diagnostics = [&](const std::vector<engine::Diagnostic>& ds, const char* severity) {
+      for (const auto& d : ds)
+        if (diagnostics.size() < kMaxDiagnostics) diagnostics.push_back(diagnostic_json(d, severity, r.key));
+    };
+    std::string keeps;
+    if (verdict.chosen[i] == Chosen::kFallback)
+      keeps = " Agents keep running generation " + std::to_string(last_good_[r.uid].generation) + ".";
+    if (!r.selector_error.empty()) {
+      accepted = {"Accepted", false, reason::kInvalidNodeSelector, "spec.nodeSelector: " + r.selector_error, r.generation};
+    } else if (!r.alone.errors.empty()) {
+      accepted.status = false;
+      accepted.reason = reason::kInvalidRules;
+      accepted.message = std::to_string(r.alone.errors.size()) + " error(s) in spec.rules: " +
+                         list_errors(r.alone.errors, r.key) + "." + keeps;
+      add_diagnostics(r.alone.errors, "error");
+    } else if (auto e = verdict.set_errors.find(i); e != verdict.set_errors.end()) {
+      accepted.status = false;
+      accepted.reason = reason::kBreaksRuleSet;
+      accepted.message = "spec.rules loads alone but not after the FalcoRules ordered before it: " +
+                         list_errors(e->second, r.key) + "." + keeps;
+      add_diagnostics(e->second, "error");
+    } else if (auto s = subset_errors.find(i); s != subset_errors.end()) {
+      accepted.status = false;
+      accepted.reason = reason::kBreaksRuleSet;
+      accepted.message = "spec.rules does not load with the FalcoRules of some selected nodes: " +
+                         list_errors(s->second, r.key) + ". Those nodes run without it.";
+      add_diagnostics(s->second, "error");
+    } else {
+      accepted.message = "spec.rules loads alone and after the FalcoRules ordered before it";
+      if (!r.alone.warnings.empty()) accepted.message += " (" + std::to_string(r.alone.warnings.size()) + " warning(s))";
+    }
+    add_diagnostics(r.alone.warnings, "warning");
+    if (accepted.status) ++plan.accepted;
+
+    int desired = 0, applied = 0;
+    if (r.selector_error.empty())
+      for (const AgentState& a : agents) {
+        if (!selector_matches(r.selector, node_labels[a.node]).value()) continue;
+        ++desired;
+        if (auto h = holds.find(a.bundle_hash); h != holds.end() && h->second.count({r.uid, r.generation})) ++applied;
+      }
+    Condition applied_cond{"Applied", false, reason::kPending, "", r.generation};
+    if (!accepted.status && verdict.chosen[i] != Chosen::kCurrent) {
+      applied_cond.reason = reason::kNotAccepted;
+      applied_cond.message = "generation " + std::to_string(r.generation) + " is not accepted";
+    } else if (desired == 0) {
+      applied_cond.reason = reason::kNoAgents;
+      applied_cond.message = "no live agent runs on a node this FalcoRule selects";
+    } else {
+      applied_cond.status = applied == desired;
+      applied_cond.reason = applied_cond.status ? reason::kAllAgentsApplied : reason::kPending;
+      applied_cond.message = std::to_string(applied) + " of " + std::to_string(desired) +
+                             " agents run generation " + std::to_string(r.generation);
+    }
+    const json& previous = r.status.value("conditions", json());
+    json status = {{"observedGeneration", r.generation},
+                   {"conditions", {condition_json(accepted, previous, now), condition_json(applied_cond, previous, now)}},
+                   {"diagnostics", diagnostics},
+                   {"agents", {{"desired", desired}, {"applied", applied}}}};
+    if (status != r.status) plan.statuses.push_back({r.ns, r.name, std::move(status)});
+  }
+
+  // Remember what shipped; forget FalcoRules that are gone.
+  std::map<std::string, LastGood> next;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (verdict.chosen[i] == Chosen::kCurrent) next[rules[i].uid] = {rules[i].generation, rules[i].text};
+    else if (auto lg = last_good_.find(rules[i].uid); lg != last_good_.end()) next.insert(*lg);
+  }
+  last_good_ = std::move(next);
+  plan.compiles = validator_.compiles() - compiles_before;
+  return plan;
+}
+
+}  // namespace peregrine::op

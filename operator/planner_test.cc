@@ -1,0 +1,196 @@
+#include "operator/planner.h"
+
+#include <gtest/gtest.h>
+
+#include "kube/lease_record.h"
+
+namespace peregrine::op {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+const std::string kNs = "peregrine-system";
+
+std::string open_rule(const std::string& name) {
+  return "- rule: " + name + "\n  desc: d\n  condition: evt.type = openat\n  output: o\n  priority: NOTICE\n";
+}
+
+json falco_rule(const std::string& ns, const std::string& name, const std::string& text, int64_t generation = 1,
+                json selector = nullptr, int order = 0) {
+  json fr = {{"apiVersion", "peregrine.dev/v1alpha1"},
+             {"kind", "FalcoRule"},
+             {"metadata", {{"namespace", ns}, {"name", name}, {"uid", "uid-" + ns + "-" + name}, {"generation", generation}}},
+             {"spec", {{"rules", text}, {"order", order}}}};
+  if (!selector.is_null()) fr["spec"]["nodeSelector"] = selector;
+  return fr;
+}
+
+json node(const std::string& name, json labels) { return {{"metadata", {{"name", name}, {"labels", labels}}}}; }
+
+json lease(const std::string& node, const std::string& hash, std::chrono::system_clock::time_point renew) {
+  kube::LeaseRecord r;
+  r.holder_identity = node;
+  r.lease_duration_seconds = 30;
+  r.renew_time = renew;
+  return {{"metadata", {{"name", "peregrine-agent-" + node}, {"namespace", kNs},
+                        {"labels", {{"peregrine.dev/node", node}, {"peregrine.dev/component", "agent"}}},
+                        {"annotations", {{"peregrine.dev/bundle", hash}}}}},
+          {"spec", kube::lease_spec(r)}};
+}
+
+const json* condition(const json& status, const std::string& type) {
+  for (const json& c : status["conditions"])
+    if (c["type"] == type) return &c;
+  return nullptr;
+}
+
+class PlannerTest : public ::testing::Test {
+ protected:
+  PlannerTest() {
+    world_.ns = kNs;
+    world_.now = std::chrono::system_clock::now();
+    world_.nodes = {node("node-1", {{"kubernetes.io/os", "linux"}, {"pool", "web"}}),
+                    node("node-2", {{"kubernetes.io/os", "linux"}, {"pool", "db"}})};
+  }
+  // Plans, then stores the statuses and bundles the way the API would, so the next plan sees them.
+  Plan run() {
+    Plan p = planner_.plan(world_);
+    for (const auto& s : p.statuses)
+      for (json& fr : world_.falco_rules)
+        if (fr["metadata"]["namespace"] == s.ns && fr["metadata"]["name"] == s.name) fr["status"] = s.status;
+    world_.bundle_objects.clear();
+    for (const auto& [name, b] : p.bundles)
+      for (const json& o : b.config_maps) world_.bundle_objects.push_back(o);
+    return p;
+  }
+  const json& status_of(const std::string& name) {
+    for (const json& fr : world_.falco_rules)
+      if (fr["metadata"]["name"] == name) return fr["status"];
+    static json none;
+    return none;
+  }
+
+  engine::Engine engine_{"planner-test"};
+  Planner planner_{engine_};
+  World world_;
+};
+
+TEST_F(PlannerTest, SelectorsSplitNodesAndIdenticalSetsShareABundle) {
+  world_.nodes.push_back(node("node-3", {{"pool", "web"}}));
+  world_.falco_rules = {falco_rule(kNs, "all", open_rule("All")),
+                        falco_rule(kNs, "web", open_rule("Web"), 1, {{"matchLabels", {{"pool", "web"}}}})};
+  Plan p = run();
+  ASSERT_EQ(p.assignments.size(), 3u);
+  EXPECT_EQ(p.assignments["node-1"], p.assignments["node-3"]);
+  EXPECT_NE(p.assignments["node-1"], p.assignments["node-2"]);
+  EXPECT_EQ(p.bundles.size(), 2u);
+  const auto& web = p.bundles.at(p.assignments["node-1"]);
+  ASSERT_EQ(web.manifest["files"].size(), 2u);
+  EXPECT_EQ(web.manifest["files"][0]["name"], "000-peregrine-system-all.yaml");
+  EXPECT_EQ(web.manifest["files"][1]["name"], "001-peregrine-system-web.yaml");
+  EXPECT_EQ(p.bundles.at(p.assignments["node-2"]).manifest["files"].size(), 1u);
+  EXPECT_EQ(p.compiles, 4) << "two texts alone, the whole set once (node-1's list), node-2's subset once";
+  // Same world, same names, no compiles: content-addressed and cached.
+  Plan again = run();
+  EXPECT_EQ(again.assignments, p.assignments);
+  EXPECT_EQ(again.compiles, 0);
+  EXPECT_TRUE(again.statuses.empty()) << "an unchanged status is not written again";
+}
+
+TEST_F(PlannerTest, OrderThenNamespaceThenNameAndTenants) {
+  world_.falco_rules = {falco_rule("team-a", "b", open_rule("B")), falco_rule("team-a", "a", open_rule("A")),
+                        falco_rule(kNs, "z", open_rule("Z"), 1, nullptr, -5)};
+  Plan p = run();
+  const json& m = p.bundles.at(p.assignments["node-1"]).manifest;
+  ASSERT_EQ(m["files"].size(), 3u);
+  EXPECT_EQ(m["files"][0]["name"], "000-peregrine-system-z.yaml");
+  EXPECT_EQ(m["files"][0]["tenant"], "");
+  EXPECT_EQ(m["files"][1]["name"], "001-team-a-a.yaml");
+  EXPECT_EQ(m["files"][1]["tenant"], "team-a");
+  EXPECT_EQ(m["files"][2]["name"], "002-team-a-b.yaml");
+}
+
+TEST_F(PlannerTest, AppliedCountsLiveAgentsRunningABundleWithTheCurrentGeneration) {
+  world_.falco_rules = {falco_rule(kNs, "web", open_rule("Web"), 2, {{"matchLabels", {{"pool", "web"}}}}),
+                        falco_rule(kNs, "all", open_rule("All"))};
+  Plan p = run();
+  std::string web_hash = p.bundles.at(p.assignments["node-1"]).hash;
+  std::string db_hash = p.bundles.at(p.assignments["node-2"]).hash;
+  EXPECT_EQ((*condition(status_of("web"), "Applied"))["reason"], "NoAgents");
+
+  world_.agent_leases = {lease("node-1", "", world_.now), lease("node-2", db_hash, world_.now)};
+  run();
+  EXPECT_EQ(status_of("web")["agents"], json({{"desired", 1}, {"applied", 0}}));
+  EXPECT_EQ(status_of("all")["agents"], json({{"desired", 2}, {"applied", 1}}));
+  EXPECT_EQ((*condition(status_of("all"), "Applied"))["status"], "False");
+
+  world_.agent_leases[0] = lease("node-1", web_hash, world_.now);
+  run();
+  EXPECT_EQ(status_of("web")["agents"], json({{"desired", 1}, {"applied", 1}}));
+  EXPECT_EQ((*condition(status_of("web"), "Applied"))["status"], "True");
+  EXPECT_EQ((*condition(status_of("all"), "Applied"))["status"], "True");
+  EXPECT_EQ(status_of("web")["observedGeneration"], 2);
+
+  // An expired Lease is no agent; an agent of an unknown node neither.
+  world_.agent_leases[1] = lease("node-2", db_hash, world_.now - seconds(31));
+  world_.agent_leases.push_back(lease("ghost", web_hash, world_.now));
+  run();
+  EXPECT_EQ(status_of("all")["agents"], json({{"desired", 1}, {"applied", 1}}));
+}
+
+TEST_F(PlannerTest, BrokenNewGenerationKeepsTheLastGoodTextShipping) {
+  world_.falco_rules = {falco_rule(kNs, "web", open_rule("Web"))};
+  Plan good = run();
+  std::string good_bundle = good.assignments["node-1"];
+  EXPECT_EQ((*condition(status_of("web"), "Accepted"))["status"], "True");
+
+  world_.falco_rules[0]["spec"]["rules"] = "- rule: Web\n  desc: d\n  condition: evt.type = = openat\n  output: o\n  priority: NOTICE\n";
+  world_.falco_rules[0]["metadata"]["generation"] = 2;
+  Plan bad = run();
+  EXPECT_EQ(bad.assignments["node-1"], good_bundle) << "the bundle does not change";
+  const json& st = status_of("web");
+  const json* accepted = condition(st, "Accepted");
+  EXPECT_EQ((*accepted)["status"], "False");
+  EXPECT_EQ((*accepted)["reason"], "InvalidRules");
+  EXPECT_NE((*accepted)["message"].get<std::string>().find("line 3:"), std::string::npos) << (*accepted)["message"];
+  EXPECT_NE((*accepted)["message"].get<std::string>().find("keep running generation 1"), std::string::npos);
+  EXPECT_EQ((*accepted)["observedGeneration"], 2);
+  ASSERT_FALSE(st["diagnostics"].empty());
+  EXPECT_EQ(st["diagnostics"][0]["line"], 3);
+  EXPECT_EQ(st["diagnostics"][0]["severity"], "error");
+  EXPECT_EQ((*condition(st, "Applied"))["reason"], "NotAccepted");
+
+  // A restarted operator recovers the last good text from the bundles.
+  Planner restarted(engine_);
+  restarted.recover(world_.bundle_objects);
+  ASSERT_TRUE(restarted.last_good().count("uid-peregrine-system-web"));
+  EXPECT_EQ(restarted.plan(world_).assignments["node-1"], good_bundle);
+}
+
+TEST_F(PlannerTest, FalcoRuleBreakingTheSetIsExcludedOthersShip) {
+  world_.falco_rules = {falco_rule(kNs, "a", open_rule("A")),
+                        falco_rule(kNs, "b", "- rule: A\n  condition: and nope.field = 1\n  override:\n    condition: append\n"),
+                        falco_rule(kNs, "c", open_rule("C"))};
+  Plan p = run();
+  const json& m = p.bundles.at(p.assignments["node-1"]).manifest;
+  ASSERT_EQ(m["files"].size(), 2u);
+  EXPECT_EQ(m["rules"][1]["name"], "c");
+  const json* accepted = condition(status_of("b"), "Accepted");
+  EXPECT_EQ((*accepted)["reason"], "BreaksRuleSet");
+  EXPECT_NE((*accepted)["message"].get<std::string>().find("nope.field"), std::string::npos) << (*accepted)["message"];
+}
+
+TEST_F(PlannerTest, TransitionTimeMovesOnlyWithTheStatus) {
+  world_.falco_rules = {falco_rule(kNs, "a", open_rule("A"))};
+  run();
+  std::string first = (*condition(status_of("a"), "Accepted"))["lastTransitionTime"];
+  world_.now += seconds(100);
+  world_.falco_rules[0]["metadata"]["generation"] = 2;
+  run();
+  EXPECT_EQ((*condition(status_of("a"), "Accepted"))["lastTransitionTime"], first);
+  EXPECT_EQ((*condition(status_of("a"), "Accepted"))["observedGeneration"], 2);
+}
+
+}  // namespace
+}  // namespace peregrine::op

@@ -1,0 +1,199 @@
+#include "operator/reconciler.h"
+
+#include <set>
+
+namespace peregrine::op {
+
+using nlohmann::json;
+
+const kube::ResourceRef& falco_rules_ref() {
+  static const kube::ResourceRef ref{"peregrine.dev", "v1alpha1", "falcorules", true};
+  return ref;
+}
+const kube::ResourceRef& falco_outputs_ref() {
+  static const kube::ResourceRef ref{"peregrine.dev", "v1alpha1", "falcooutputs", true};
+  return ref;
+}
+const kube::ResourceRef& config_maps_ref() {
+  static const kube::ResourceRef ref{"", "v1", "configmaps", true};
+  return ref;
+}
+const kube::ResourceRef& secrets_ref() {
+  static const kube::ResourceRef ref{"", "v1", "secrets", true};
+  return ref;
+}
+const kube::ResourceRef& nodes_ref() {
+  static const kube::ResourceRef ref{"", "v1", "nodes", false};
+  return ref;
+}
+const kube::ResourceRef& leases_ref() {
+  static const kube::ResourceRef ref{"coordination.k8s.io", "v1", "leases", true};
+  return ref;
+}
+
+namespace {
+
+std::string name_of(const json& o) { return o["metadata"].value("name", ""); }
+bool is_part(const json& o) { return o["metadata"].value("labels", json::object()).contains(kBundlePartLabel); }
+
+// Optimistic-concurrency writes are retried this often before the pass gives up and requeues.
+constexpr int kConflictRetries = 3;
+
+}  // namespace
+
+Reconciler::Reconciler(std::shared_ptr<kube::Client> client, std::string ns, const engine::Engine& engine,
+                       Caches caches, BundleLimits limits)
+    : client_(std::move(client)), ns_(std::move(ns)), caches_(caches), planner_(engine, limits) {}
+
+void Reconciler::recover() { planner_.recover(caches_.bundles->list()); }
+
+World Reconciler::read_world() {
+  World w;
+  w.ns = ns_;
+  w.falco_rules = caches_.falco_rules->list();
+  w.nodes = caches_.nodes->list();
+  w.agent_leases = caches_.agent_leases->list();
+  w.bundle_objects = caches_.bundles->list();
+  w.now = std::chrono::system_clock::now();
+  return w;
+}
+
+kube::ApiStatus Reconciler::ensure_bundle(const RenderedBundle& bundle, const std::set<std::string>& existing,
+                                          ReconcileStats& s) {
+  json main;
+  if (existing.count(bundle.name)) {
+    auto got = client_->get(config_maps_ref(), ns_, bundle.name);
+    if (!got) return got.error();
+    main = std::move(*got);
+  } else {
+    auto created = client_->create(config_maps_ref(), ns_, bundle.config_maps[0]);
+    if (!created && created.error().is_already_exists()) created = client_->get(config_maps_ref(), ns_, bundle.name);
+    if (!created) return created.error();
+    main = std::move(*created);
+    ++s.bundles_created;
+  }
+  json owner = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", bundle.name},
+                {"uid", main["metadata"].value("uid", "")}, {"blockOwnerDeletion", true}};
+  auto create_owned = [&](const kube::ResourceRef& ref, json object) -> kube::ApiStatus {
+    if (existing.count(name_of(object)) && ref.resource == "configmaps") return {};
+    object["metadata"]["ownerReferences"] = json::array({owner});
+    auto r = client_->create(ref, ns_, object);
+    if (!r && !r.error().is_already_exists()) return r.error();
+    return {};
+  };
+  for (size_t i = 1; i < bundle.config_maps.size(); ++i)
+    if (auto st = create_owned(config_maps_ref(), bundle.config_maps[i]); !st) return st;
+  if (bundle.secret)
+    if (auto st = create_owned(secrets_ref(), *bundle.secret); !st) return st;
+  return {};
+}
+
+kube::ApiResult<bool> Reconciler::write_assignments(const Plan& plan) {
+  for (int attempt = 0;; ++attempt) {
+    auto current = client_->get(config_maps_ref(), ns_, kAssignmentsName);
+    if (!current && !current.error().is_not_found()) return current.error();
+    json data = json::object();
+    for (const auto& [node, bundle] : plan.assignments) data[node] = bundle;
+    if (current) {
+      const json& old = current->value("data", json::object());
+      for (const std::string& node : plan.keep_assignment)
+        if (old.contains(node)) data[node] = old[node];
+      if (old == data) return false;
+      json next = *current;
+      next["data"] = data;
+      auto r = client_->update(config_maps_ref(), ns_, next);
+      if (r) return true;
+      if (!r.error().is_conflict() || attempt >= kConflictRetries) return r.error();
+    } else {
+      json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+                 {"metadata", {{"name", kAssignmentsName}, {"namespace", ns_}, {"labels", {{kPartOfLabel, "peregrine"}}}}},
+                 {"data", data}};
+      auto r = client_->create(config_maps_ref(), ns_, cm);
+      if (r) return true;
+      if (!r.error().is_already_exists() || attempt >= kConflictRetries) return r.error();
+    }
+  }
+}
+
+kube::ApiStatus Reconciler::write_status(const RuleStatusUpdate& update) {
+  auto cached = caches_.falco_rules->get(update.ns, update.name);
+  if (!cached) return {};  // deleted meanwhile
+  json object = *cached;
+  const int64_t generation = update.status.value("observedGeneration", int64_t{0});
+  for (int attempt = 0;; ++attempt) {
+    object["status"] = update.status;
+    auto r = client_->update_status(falco_rules_ref(), update.ns, object);
+    if (r || !r.error().is_conflict() || attempt >= kConflictRetries) return r ? kube::ApiStatus{} : r.error();
+    auto fresh = client_->get(falco_rules_ref(), update.ns, update.name);
+    if (!fresh) return fresh.error().is_not_found() ? kube::ApiStatus{} : kube::ApiStatus{fresh.error()};
+    // A newer generation gets its own pass (the informer sees it); this status describes the old one.
+    if ((*fresh)["metadata"].value("generation", int64_t{1}) != generation) return {};
+    object = std::move(*fresh);
+  }
+}
+
+void Reconciler::collect_garbage(const Plan& plan, const World& world, const LogFn& log, ReconcileStats& s) {
+  std::set<std::string> in_use;
+  for (const auto& [node, name] : plan.assignments) in_use.insert(name);
+  // Nodes that kept their previous bundle keep it alive too.
+  for (const std::string& node : plan.keep_assignment)
+    if (auto cm = client_->get(config_maps_ref(), ns_, kAssignmentsName); cm)
+      if (auto it = (*cm)["data"].find(node); it != (*cm)["data"].end() && it->is_string()) in_use.insert(*it);
+  for (const json& o : world.bundle_objects) {
+    if (is_part(o)) continue;
+    const std::string name = name_of(o);
+    if (in_use.count(name)) continue;
+    // Parts and the Secret are owned by the main object; they are deleted here as well
+    // rather than left to the garbage collector, so a cluster (or test server) without
+    // cascading deletion does not accumulate them.
+    auto r = client_->remove(config_maps_ref(), ns_, name, kube::Propagation::kBackground);
+    if (!r && !r.error().is_not_found()) {
+      log("deleting " + name + ": " + r.error().describe());
+      continue;
+    }
+    for (const json& p : world.bundle_objects)
+      if (is_part(p) && name_of(p).rfind(name + "-", 0) == 0) (void)client_->remove(config_maps_ref(), ns_, name_of(p));
+    (void)client_->remove(secrets_ref(), ns_, name);
+    ++s.bundles_deleted;
+    log("deleted unused bundle " + name);
+  }
+}
+
+Result<ReconcileStats> Reconciler::run(const LogFn& log) {
+  ReconcileStats s;
+  World world = read_world();
+  if (outputs_renderer_ && caches_.falco_outputs) {
+    auto outputs = outputs_renderer_(caches_.falco_outputs->list());
+    if (!outputs) return make_error("rendering FalcoOutputs: " + outputs.error().message);
+    world.outputs_yaml = std::move(outputs->yaml);
+    world.secrets = std::move(outputs->secrets);
+  }
+  Plan plan = planner_.plan(world);
+  for (const std::string& p : plan.problems) log(p);
+  s.compiles = plan.compiles;
+  s.rules = plan.rules;
+  s.accepted = plan.accepted;
+  s.bundles = plan.bundles.size();
+
+  std::set<std::string> existing;
+  for (const json& o : world.bundle_objects) existing.insert(name_of(o));
+  for (const auto& [name, bundle] : plan.bundles)
+    if (auto st = ensure_bundle(bundle, existing, s); !st) return make_error("bundle " + name + ": " + st.error().describe());
+  auto changed = write_assignments(plan);
+  if (!changed) return make_error(std::string(kAssignmentsName) + ": " + changed.error().describe());
+  s.assignments_changed = *changed;
+  if (s.bundles_created || s.assignments_changed)
+    log("bundles: " + std::to_string(plan.bundles.size()) + " in use, " + std::to_string(s.bundles_created) +
+        " created; " + std::to_string(plan.accepted) + "/" + std::to_string(plan.rules) + " FalcoRules accepted");
+  collect_garbage(plan, world, log, s);
+
+  std::string status_errors;
+  for (const RuleStatusUpdate& u : plan.statuses) {
+    if (auto st = write_status(u); !st) status_errors += " " + u.ns + "/" + u.name + ": " + st.error().describe();
+    else ++s.statuses_written;
+  }
+  if (!status_errors.empty()) return make_error("status writes failed:" + status_errors);
+  return s;
+}
+
+}  // namespace peregrine::op

@@ -1,0 +1,82 @@
+#pragma once
+// One reconcile pass: read the world from the informer caches, plan (planner.h), and converge
+// the cluster to the plan — bundles created (main object first, then parts and the Secret owned
+// by it), the assignment ConfigMap updated, unused bundles deleted, FalcoRule statuses written
+// through the status subresource only when they change. Level-triggered: a pass does not
+// care what event caused it, and a failed pass is simply run again.
+//
+// Thread-safety: run() is called from one thread at a time (the operator's worker).
+// Errors: API failures end the pass with an error (the caller requeues with backoff); what the
+// pass already wrote stays, and the next pass continues from the cluster's state.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kube/client.h"
+#include "kube/informer.h"
+#include "operator/planner.h"
+
+namespace peregrine::op {
+
+// The caches the reconciler reads.
+struct Caches {
+  kube::Informer* falco_rules = nullptr;
+  kube::Informer* falco_outputs = nullptr;  // may be null
+  kube::Informer* nodes = nullptr;
+  kube::Informer* agent_leases = nullptr;
+  kube::Informer* bundles = nullptr;        // ConfigMaps labelled peregrine.dev/bundle in the namespace
+};
+
+// What the FalcoOutputs render to: filled by the outputs integration (operator/outputs), null
+// when there is none. Returns the outputs.yaml text (nullopt: no FalcoOutputs) and the
+// credentials it refers to.
+struct RenderedOutputs {
+  std::optional<std::string> yaml;
+  std::vector<SecretUse> secrets;
+};
+using OutputsRenderer = std::function<Result<RenderedOutputs>(const std::vector<nlohmann::json>& falco_outputs)>;
+
+struct ReconcileStats {
+  int bundles_created = 0, bundles_deleted = 0, statuses_written = 0, compiles = 0;
+  size_t bundles = 0, rules = 0, accepted = 0;
+  bool assignments_changed = false;
+};
+
+using LogFn = std::function<void(const std::string&)>;
+
+class Reconciler {
+ public:
+  Reconciler(std::shared_ptr<kube::Client> client, std::string ns, const engine::Engine& engine, Caches caches,
+             BundleLimits limits = {});
+
+  void set_outputs_renderer(OutputsRenderer renderer) { outputs_renderer_ = std::move(renderer); }
+  // Re-reads the last accepted texts from the bundles in the cache (after becoming leader).
+  void recover();
+  Result<ReconcileStats> run(const LogFn& log);
+
+ private:
+  World read_world();
+  kube::ApiStatus ensure_bundle(const RenderedBundle& bundle, const std::set<std::string>& existing, ReconcileStats& s);
+  kube::ApiResult<bool> write_assignments(const Plan& plan);
+  kube::ApiStatus write_status(const RuleStatusUpdate& update);
+  void collect_garbage(const Plan& plan, const World& world, const LogFn& log, ReconcileStats& s);
+
+  std::shared_ptr<kube::Client> client_;
+  std::string ns_;
+  Caches caches_;
+  Planner planner_;
+  OutputsRenderer outputs_renderer_;
+};
+
+inline constexpr const char* kAssignmentsName = "peregrine-assignments";
+const kube::ResourceRef& falco_rules_ref();
+const kube::ResourceRef& falco_outputs_ref();
+const kube::ResourceRef& config_maps_ref();
+const kube::ResourceRef& secrets_ref();
+const kube::ResourceRef& nodes_ref();
+const kube::ResourceRef& leases_ref();
+
+}  // namespace peregrine::op
