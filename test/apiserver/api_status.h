@@ -44,8 +44,14 @@ inline ApiFailure conflict(const std::string& group, const std::string& resource
           {{"name", name}, {"group", group}, {"kind", resource}}};
 }
 
+// `why` of the form "field.path: Reason value: detail" also becomes details.causes[0], which is
+// what kubectl prints for an Invalid error.
 inline ApiFailure invalid(const std::string& kind, const std::string& name, const std::string& why) {
-  return {422, "Invalid", kind + " \"" + name + "\" is invalid: " + why, {{"name", name}, {"kind", kind}}};
+  nlohmann::json details = {{"name", name}, {"kind", kind}};
+  size_t colon = why.find(": ");
+  if (colon != std::string::npos && why.find(' ') > colon)
+    details["causes"] = {{{"field", why.substr(0, colon)}, {"message", why.substr(colon + 2)}}};
+  return {422, "Invalid", kind + " \"" + name + "\" is invalid: " + why, details};
 }
 
 inline ApiFailure bad_request(const std::string& why) { return {400, "BadRequest", why, nullptr}; }

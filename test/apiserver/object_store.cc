@@ -2,6 +2,7 @@
 
 #include "test/apiserver/object_meta.h"
 #include "test/apiserver/patch.h"
+#include "test/apiserver/webhook_config.h"
 
 namespace peregrine::apiserver {
 
@@ -11,6 +12,11 @@ namespace {
 
 const char* const kNamespaces = "/namespaces";
 const char* const kCrds = "apiextensions.k8s.io/customresourcedefinitions";
+const char* const kWebhookConfigs = "admissionregistration.k8s.io/validatingwebhookconfigurations";
+
+std::string qualified_kind(const ResourceType& type) {
+  return type.group.empty() ? type.kind : type.kind + "." + type.group;
+}
 
 // The part of an object whose change bumps metadata.generation: everything but metadata and status.
 json spec_part(const json& obj) {
@@ -162,16 +168,20 @@ std::optional<ApiFailure> ObjectStore::validate_new_locked(const ResourceType& t
   }
   if (type.storage_key() == kCrds)
     if (std::string why = check_crd(body); !why.empty()) return invalid(type.kind, name, why);
+  if (type.storage_key() == kWebhookConfigs)
+    if (std::string why = default_and_check_webhook_configuration(body); !why.empty())
+      return invalid(qualified_kind(type), name, why);
   return std::nullopt;
 }
 
-StoreResult ObjectStore::create(const ResourceType& type, const std::string& ns, json body) {
-  std::lock_guard lock(mu_);
+StoreResult ObjectStore::create(const ResourceType& type, const std::string& ns, json body,
+                               const WriteOptions& options) {
+  std::unique_lock lock(mu_);
   if (auto failure = validate_new_locked(type, ns, body)) return *failure;
   json& meta = body["metadata"];
-  std::string key = key_of(type.namespaced ? ns : "", meta["name"]);
-  Bucket& bucket = objects_[type.storage_key()];
-  if (bucket.count(key)) return already_exists(type.group, type.plural, meta["name"]);
+  const std::string name = meta["name"];
+  std::string key = key_of(type.namespaced ? ns : "", name);
+  if (objects_[type.storage_key()].count(key)) return already_exists(type.group, type.plural, name);
 
   body["apiVersion"] = type.group_version();
   body["kind"] = type.kind;
@@ -183,31 +193,73 @@ StoreResult ObjectStore::create(const ResourceType& type, const std::string& ns,
   if (type.has_status && !type.crd_name.empty()) body.erase("status");
   if (type.kind == "Namespace") body["status"] = {{"phase", "Active"}};
   if (type.kind == "Pod" && !body.contains("status")) body["status"] = {{"phase", "Pending"}};
-  if (type.storage_key() == kCrds) {
-    accept_crd(body);
-    registry_.install_crd(body);
+  if (type.storage_key() == kCrds) accept_crd(body);
+
+  if (options.admit) {
+    lock.unlock();
+    WriteAttempt attempt{"CREATE", &type, type.namespaced ? ns : "", name, "", &body, nullptr};
+    if (auto refused = options.admit(attempt)) return *refused;
+    lock.lock();
+    // The world may have moved while the webhooks ran.
+    if (type.namespaced && !objects_[kNamespaces].count(key_of("", ns))) return not_found("", "namespaces", ns);
+    if (objects_[type.storage_key()].count(key)) return already_exists(type.group, type.plural, name);
   }
-  meta["resourceVersion"] = std::to_string(bump_locked());
-  bucket[key] = body;
+  if (options.dry_run) return body;
+  if (type.storage_key() == kCrds) registry_.install_crd(body);
+  body["metadata"]["resourceVersion"] = std::to_string(bump_locked());
+  objects_[type.storage_key()][key] = body;
   record_locked("ADDED", type.storage_key(), body);
   return body;
 }
 
 StoreResult ObjectStore::update(const ResourceType& type, const std::string& ns, const std::string& name, json body,
-                                bool status_subresource) {
-  std::lock_guard lock(mu_);
-  return update_locked(type, ns, name, std::move(body), status_subresource);
+                                bool status_subresource, const WriteOptions& options) {
+  return write_update(
+      type, ns, name, [&](const json&) -> std::variant<json, ApiFailure> { return body; }, status_subresource,
+      options);
 }
 
-StoreResult ObjectStore::update_locked(const ResourceType& type, const std::string& ns, const std::string& name,
-                                       json body, bool status_subresource) {
+StoreResult ObjectStore::write_update(const ResourceType& type, const std::string& ns, const std::string& name,
+                                      const BodyFn& make_body, bool status_subresource, const WriteOptions& options) {
+  const std::string key = key_of(type.namespaced ? ns : "", name);
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    std::unique_lock lock(mu_);
+    Bucket& bucket = objects_[type.storage_key()];
+    auto it = bucket.find(key);
+    if (it == bucket.end()) return not_found(type.group, type.plural, name);
+    auto body = make_body(it->second);
+    if (auto* failure = std::get_if<ApiFailure>(&body)) return *failure;
+    auto prepared = prepare_update_locked(type, name, it->second, std::get<json>(std::move(body)), status_subresource);
+    if (auto* failure = std::get_if<ApiFailure>(&prepared)) return *failure;
+    json next = std::get<json>(std::move(prepared));
+    if (!options.admit && !options.dry_run) return commit_update_locked(type, key, std::move(next));
+
+    const json current = it->second;
+    if (options.admit) {
+      lock.unlock();
+      WriteAttempt w{"UPDATE", &type, type.namespaced ? ns : "", name, status_subresource ? "status" : "", &next,
+                     &current};
+      if (auto refused = options.admit(w)) return *refused;
+      lock.lock();
+    }
+    Bucket& again = objects_[type.storage_key()];
+    auto now = again.find(key);
+    if (now == again.end()) return not_found(type.group, type.plural, name);
+    if (now->second["metadata"]["resourceVersion"] != current["metadata"]["resourceVersion"]) {
+      if (attempt < kAttempts) continue;
+      return conflict(type.group, type.plural, name);
+    }
+    if (options.dry_run) return next;
+    return commit_update_locked(type, key, std::move(next));
+  }
+}
+
+std::variant<json, ApiFailure> ObjectStore::prepare_update_locked(const ResourceType& type, const std::string& name,
+                                                                   const json& current, json body,
+                                                                   bool status_subresource) {
   if (!body.is_object() || !body.contains("metadata") || !body["metadata"].is_object())
     return bad_request("the body of the request was not a JSON object with metadata");
-  Bucket& bucket = objects_[type.storage_key()];
-  std::string key = key_of(type.namespaced ? ns : "", name);
-  auto it = bucket.find(key);
-  if (it == bucket.end()) return not_found(type.group, type.plural, name);
-  const json& current = it->second;
   if (body["metadata"].value("name", name) != name)
     return bad_request("the name of the object (" + body["metadata"].value("name", "") +
                        ") does not match the name on the URL (" + name + ")");
@@ -240,20 +292,29 @@ StoreResult ObjectStore::update_locked(const ResourceType& type, const std::stri
   next["apiVersion"] = type.group_version();
   next["kind"] = type.kind;
   next["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"];
-  if (next == current) return current;  // a no-op write does not bump the resourceVersion
+  if (type.storage_key() == kWebhookConfigs)
+    if (std::string why = default_and_check_webhook_configuration(next); !why.empty())
+      return invalid(qualified_kind(type), name, why);
+  if (next == current) return next;
   if (spec_part(next) != spec_part(current))
     next["metadata"]["generation"] = current["metadata"].value("generation", 1) + 1;
+  if (type.storage_key() == kCrds) {
+    if (std::string why = check_crd(next); !why.empty()) return invalid(type.kind, name, why);
+    accept_crd(next);
+  }
+  return next;
+}
 
+StoreResult ObjectStore::commit_update_locked(const ResourceType& type, const std::string& key, json next) {
+  Bucket& bucket = objects_[type.storage_key()];
+  const json& current = bucket.at(key);
+  if (next == current) return current;  // a no-op write does not bump the resourceVersion
   if (next["metadata"].contains("deletionTimestamp") && next["metadata"].value("finalizers", json::array()).empty()) {
     bucket[key] = next;
     erase_locked(type.storage_key(), key, Propagation::kBackground);
     return next;
   }
-  if (type.storage_key() == kCrds) {
-    if (std::string why = check_crd(next); !why.empty()) return invalid(type.kind, name, why);
-    accept_crd(next);
-    registry_.install_crd(next);
-  }
+  if (type.storage_key() == kCrds) registry_.install_crd(next);
   next["metadata"]["resourceVersion"] = std::to_string(bump_locked());
   bucket[key] = next;
   record_locked("MODIFIED", type.storage_key(), next);
@@ -261,46 +322,76 @@ StoreResult ObjectStore::update_locked(const ResourceType& type, const std::stri
 }
 
 StoreResult ObjectStore::patch(const ResourceType& type, const std::string& ns, const std::string& name,
-                               PatchKind kind, const json& patch, bool status_subresource) {
-  std::lock_guard lock(mu_);
-  Bucket& bucket = objects_[type.storage_key()];
-  auto it = bucket.find(key_of(type.namespaced ? ns : "", name));
-  if (it == bucket.end()) return not_found(type.group, type.plural, name);
-  json patched;
-  switch (kind) {
-    case PatchKind::kMerge:
-      patched = apply_merge_patch(it->second, patch);
-      break;
-    case PatchKind::kStrategic:
-      patched = apply_strategic_merge_patch(it->second, patch);
-      break;
-    case PatchKind::kJson: {
-      std::string error;
-      auto result = apply_json_patch(it->second, patch, &error);
-      if (!result) return ApiFailure{422, "Invalid", "the JSON patch could not be applied: " + error, nullptr};
-      patched = *result;
-      break;
+                               PatchKind kind, const json& patch, bool status_subresource,
+                               const WriteOptions& options) {
+  auto apply = [&](const json& current) -> std::variant<json, ApiFailure> {
+    json patched;
+    switch (kind) {
+      case PatchKind::kMerge:
+        patched = apply_merge_patch(current, patch);
+        break;
+      case PatchKind::kStrategic:
+        patched = apply_strategic_merge_patch(current, patch);
+        break;
+      case PatchKind::kJson: {
+        std::string error;
+        auto result = apply_json_patch(current, patch, &error);
+        if (!result) return ApiFailure{422, "Invalid", "the JSON patch could not be applied: " + error, nullptr};
+        patched = *result;
+        break;
+      }
     }
-  }
-  // A patch carries a resourceVersion only when the caller wants the write to be conditional.
-  if (!patched.is_object() || !patched.contains("metadata") || !patched["metadata"].is_object())
-    return ApiFailure{422, "Invalid", "the patch removed the object's metadata", nullptr};
-  if (!patch.is_object() || !patch.contains("metadata") || !patch["metadata"].contains("resourceVersion"))
-    patched["metadata"]["resourceVersion"] = it->second["metadata"]["resourceVersion"];
-  return update_locked(type, ns, name, patched, status_subresource);
+    if (!patched.is_object() || !patched.contains("metadata") || !patched["metadata"].is_object())
+      return ApiFailure{422, "Invalid", "the patch removed the object's metadata", nullptr};
+    // A patch carries a resourceVersion only when the caller wants the write to be conditional.
+    if (!patch.is_object() || !patch.contains("metadata") || !patch["metadata"].contains("resourceVersion"))
+      patched["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"];
+    return patched;
+  };
+  return write_update(type, ns, name, apply, status_subresource, options);
+}
+
+std::vector<ResourceType> ObjectStore::equivalents(const ResourceType& type) const {
+  std::lock_guard lock(mu_);
+  std::vector<ResourceType> out;
+  for (const ResourceType* t : registry_.all())
+    if (t->storage_key() == type.storage_key() && t->version != type.version) out.push_back(*t);
+  return out;
 }
 
 StoreResult ObjectStore::remove(const ResourceType& type, const std::string& ns, const std::string& name,
-                                Propagation propagation, const std::string& precondition_rv) {
-  std::lock_guard lock(mu_);
-  Bucket& bucket = objects_[type.storage_key()];
+                                Propagation propagation, const std::string& precondition_rv,
+                                const WriteOptions& options) {
+  std::unique_lock lock(mu_);
   std::string key = key_of(type.namespaced ? ns : "", name);
-  auto it = bucket.find(key);
-  if (it == bucket.end()) return not_found(type.group, type.plural, name);
-  if (!precondition_rv.empty() && precondition_rv != it->second["metadata"].value("resourceVersion", ""))
-    return conflict(type.group, type.plural, name);
-  json& obj = it->second;
-  if (!obj["metadata"].value("finalizers", json::array()).empty()) {
+  auto find = [&]() -> std::variant<json*, ApiFailure> {
+    Bucket& bucket = objects_[type.storage_key()];
+    auto it = bucket.find(key);
+    if (it == bucket.end()) return not_found(type.group, type.plural, name);
+    if (!precondition_rv.empty() && precondition_rv != it->second["metadata"].value("resourceVersion", ""))
+      return conflict(type.group, type.plural, name);
+    return &it->second;
+  };
+  auto found = find();
+  if (auto* failure = std::get_if<ApiFailure>(&found)) return *failure;
+  if (options.admit) {
+    const json old = *std::get<json*>(found);
+    lock.unlock();
+    WriteAttempt attempt{"DELETE", &type, type.namespaced ? ns : "", name, "", nullptr, &old};
+    if (auto refused = options.admit(attempt)) return *refused;
+    lock.lock();
+    found = find();
+    if (auto* failure = std::get_if<ApiFailure>(&found)) return *failure;
+  }
+  json& obj = *std::get<json*>(found);
+  const bool finalized = !obj["metadata"].value("finalizers", json::array()).empty();
+  if (options.dry_run) {
+    json preview = obj;
+    if (finalized && !preview["metadata"].contains("deletionTimestamp"))
+      preview["metadata"]["deletionTimestamp"] = now_rfc3339();
+    return preview;
+  }
+  if (finalized) {
     if (!obj["metadata"].contains("deletionTimestamp")) {
       obj["metadata"]["deletionTimestamp"] = now_rfc3339();
       obj["metadata"]["deletionGracePeriodSeconds"] = 0;

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -45,6 +46,24 @@ struct WatchEvent {
 enum class PatchKind { kMerge, kJson, kStrategic };
 enum class Propagation { kBackground, kForeground, kOrphan };
 
+// A write the store is about to make, as admission sees it: the object as it would be stored
+// (null for DELETE) and the stored one (null for CREATE).
+struct WriteAttempt {
+  std::string operation;  // CREATE, UPDATE, DELETE
+  const ResourceType* type = nullptr;
+  std::string ns, name, subresource;
+  const nlohmann::json* object = nullptr;
+  const nlohmann::json* old_object = nullptr;
+};
+// Asked once per write attempt, WITHOUT the store's lock held (an admission webhook may read
+// the store); a failure refuses the write.
+using AdmitFn = std::function<std::optional<ApiFailure>(const WriteAttempt&)>;
+
+struct WriteOptions {
+  AdmitFn admit;         // empty: no admission
+  bool dry_run = false;  // everything but the final write (?dryRun=All)
+};
+
 class ObjectStore {
  public:
   explicit ObjectStore(size_t history_size);
@@ -57,13 +76,19 @@ class ObjectStore {
   StoreResult get(const ResourceType& type, const std::string& ns, const std::string& name) const;
   // Returns {"items": [...], "resourceVersion": "...", "continue": "..."}.
   StoreResult list(const ResourceType& type, const ListQuery& query) const;
-  StoreResult create(const ResourceType& type, const std::string& ns, nlohmann::json body);
+  // Writes. With options.admit set, the object is computed under the lock, admitted without it,
+  // and written if nothing changed meanwhile; an update or patch that raced another writer is
+  // recomputed and admitted again (as the real server's GuaranteedUpdate retries).
+  StoreResult create(const ResourceType& type, const std::string& ns, nlohmann::json body,
+                     const WriteOptions& options = {});
   StoreResult update(const ResourceType& type, const std::string& ns, const std::string& name,
-                     nlohmann::json body, bool status_subresource);
+                     nlohmann::json body, bool status_subresource, const WriteOptions& options = {});
   StoreResult patch(const ResourceType& type, const std::string& ns, const std::string& name, PatchKind kind,
-                    const nlohmann::json& patch, bool status_subresource);
+                    const nlohmann::json& patch, bool status_subresource, const WriteOptions& options = {});
   StoreResult remove(const ResourceType& type, const std::string& ns, const std::string& name,
-                     Propagation propagation, const std::string& precondition_rv);
+                     Propagation propagation, const std::string& precondition_rv, const WriteOptions& options = {});
+  // The other served versions of `type`'s resource (admission's matchPolicy: Equivalent).
+  std::vector<ResourceType> equivalents(const ResourceType& type) const;
 
   uint64_t current_rv() const;
   // Events of `storage_key` after `after_rv`, waiting up to `wait` for one to arrive. Returns an
@@ -85,8 +110,14 @@ class ObjectStore {
   static std::string key_of(const std::string& ns, const std::string& name) { return ns + "/" + name; }
   uint64_t bump_locked();
   void record_locked(const std::string& type, const std::string& storage_key, const nlohmann::json& object);
-  StoreResult update_locked(const ResourceType& type, const std::string& ns, const std::string& name,
-                            nlohmann::json body, bool status_subresource);
+  using BodyFn = std::function<std::variant<nlohmann::json, ApiFailure>(const nlohmann::json& current)>;
+  StoreResult write_update(const ResourceType& type, const std::string& ns, const std::string& name,
+                           const BodyFn& make_body, bool status_subresource, const WriteOptions& options);
+  // The object an update of `current` with `body` would store (resourceVersion still current's).
+  std::variant<nlohmann::json, ApiFailure> prepare_update_locked(const ResourceType& type, const std::string& name,
+                                                                 const nlohmann::json& current, nlohmann::json body,
+                                                                 bool status_subresource);
+  StoreResult commit_update_locked(const ResourceType& type, const std::string& key, nlohmann::json next);
   void erase_locked(const std::string& storage_key, const std::string& key, Propagation propagation);
   void collect_garbage_locked(const std::string& owner_uid, Propagation propagation);
   std::optional<ApiFailure> validate_new_locked(const ResourceType& type, const std::string& ns, nlohmann::json& body);

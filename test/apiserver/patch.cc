@@ -45,7 +45,7 @@ const std::map<std::string, std::string>& merge_keys() {
       {"env", "name"},            {"volumes", "name"},        {"volumeMounts", "mountPath"},
       {"volumeDevices", "devicePath"}, {"imagePullSecrets", "name"}, {"ports", "containerPort"},
       {"ownerReferences", "uid"}, {"conditions", "type"},     {"hostAliases", "ip"},
-      {"topologySpreadConstraints", "topologyKey"}, {"secrets", "name"}};
+      {"topologySpreadConstraints", "topologyKey"}, {"secrets", "name"}, {"webhooks", "name"}};
   return keys;
 }
 
@@ -119,7 +119,12 @@ json apply_strategic_merge_patch(const json& target, const json& patch) {
     }
     auto key = merge_keys().find(field);
     if (value.is_array() && key != merge_keys().end()) {
-      result[field] = merge_list_by_key(result.contains(field) ? result[field] : json(), value, key->second);
+      // A Service's ports merge by `port`, a container's by `containerPort`.
+      std::string merge_key = key->second;
+      if (field == "ports" && !value.empty() && value[0].is_object() && !value[0].contains("containerPort") &&
+          value[0].contains("port"))
+        merge_key = "port";
+      result[field] = merge_list_by_key(result.contains(field) ? result[field] : json(), value, merge_key);
     } else if (value.is_array() && is_set_list(field)) {
       json merged = result.contains(field) && result[field].is_array() ? result[field] : json::array();
       for (const auto& v : value)

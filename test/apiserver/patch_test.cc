@@ -48,3 +48,18 @@ TEST(StrategicMergePatch, DeletesFromPrimitiveListAndRetainsKeys) {
 
 }  // namespace
 }  // namespace peregrine::apiserver
+
+namespace peregrine::apiserver {
+namespace {
+
+TEST(StrategicMergePatch, WebhooksMergeByNameAndServicePortsByPort) {
+  nlohmann::json config = {{"webhooks", {{{"name", "a.x.y"}, {"timeoutSeconds", 5}, {"sideEffects", "None"}}}}};
+  auto patched = apply_strategic_merge_patch(config, {{"webhooks", {{{"name", "a.x.y"}, {"timeoutSeconds", 1}}}}});
+  EXPECT_EQ(patched["webhooks"], (nlohmann::json{{{"name", "a.x.y"}, {"timeoutSeconds", 1}, {"sideEffects", "None"}}}));
+  nlohmann::json svc = {{"spec", {{"ports", {{{"port", 9765}, {"targetPort", 9765}}}}}}};
+  patched = apply_strategic_merge_patch(svc, {{"spec", {{"ports", {{{"port", 9765}, {"targetPort", 8443}}}}}}});
+  EXPECT_EQ(patched["spec"]["ports"], (nlohmann::json{{{"port", 9765}, {"targetPort", 8443}}}));
+}
+
+}  // namespace
+}  // namespace peregrine::apiserver

@@ -1,5 +1,6 @@
 #include "test/apiserver/server.h"
 
+#include <algorithm>
 #include <sstream>
 #include <thread>
 
@@ -153,7 +154,63 @@ void ApiServer::reply(httplib::Response& res, const StoreResult& result, const R
   reply(res, ok_code, obj);
 }
 
+WriteOptions ApiServer::write_options(const httplib::Request& req, const std::string& operation,
+                                      std::vector<std::string>* warnings) {
+  RequestContext context;
+  context.dry_run = param(req, "dryRun") == "All";
+  // kubectl --as / --as-group impersonate; everyone else is the test server's administrator.
+  if (req.has_header("Impersonate-User")) {
+    context.user_info = {{"username", req.get_header_value("Impersonate-User")}, {"groups", json::array()}};
+    for (size_t i = 0; i < req.get_header_value_count("Impersonate-Group"); ++i)
+      context.user_info["groups"].push_back(req.get_header_value("Impersonate-Group", i));
+    context.user_info["groups"].push_back("system:authenticated");
+  } else {
+    context.user_info = {{"username", "system:admin"}, {"groups", {"system:masters", "system:authenticated"}}};
+  }
+  const char* kind = operation == "CREATE" ? "CreateOptions" : operation == "DELETE" ? "DeleteOptions" : "UpdateOptions";
+  context.options = {{"kind", kind}, {"apiVersion", "meta.k8s.io/v1"}};
+  if (operation != "DELETE" && !param(req, "fieldManager").empty()) context.options["fieldManager"] = param(req, "fieldManager");
+  if (operation == "DELETE" && !param(req, "propagationPolicy").empty())
+    context.options["propagationPolicy"] = param(req, "propagationPolicy");
+  if (context.dry_run) context.options["dryRun"] = {"All"};
+  WriteOptions options;
+  options.dry_run = context.dry_run;
+  options.admit = [this, context, warnings](const WriteAttempt& attempt) {
+    return admission_.review(attempt, context, warnings);
+  };
+  return options;
+}
+
+namespace {
+
+// Warnings travel as `Warning: 299 - "text"` headers, which kubectl prints as `Warning: text`.
+void add_warnings(httplib::Response& res, const std::vector<std::string>& warnings) {
+  std::vector<std::string> seen;
+  for (const auto& w : warnings) {
+    if (std::find(seen.begin(), seen.end(), w) != seen.end()) continue;
+    seen.push_back(w);
+    std::string quoted;
+    for (char c : w) {
+      if (c == '"' || c == '\\') quoted += '\\';
+      quoted += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
+    }
+    res.set_header("Warning", "299 - \"" + quoted + "\"");
+  }
+}
+
+}  // namespace
+
 void ApiServer::handle_resource(const ResourcePath& path, const httplib::Request& req, httplib::Response& res) {
+  std::vector<std::string> warnings;
+  handle_write_or_read(path, req, res, &warnings);
+  add_warnings(res, warnings);
+}
+
+void ApiServer::handle_write_or_read(const ResourcePath& path, const httplib::Request& req, httplib::Response& res,
+                                     std::vector<std::string>* warnings) {
+  const std::string dry_run = param(req, "dryRun");
+  if (!dry_run.empty() && dry_run != "All")
+    return reply(res, 400, status_body(bad_request("Invalid dryRun value: \"" + dry_run + "\"; the only supported value is \"All\"")));
   auto type = store_.resolve(path.group, path.version, path.plural);
   if (!type) return reply(res, 404, status_body(no_route()));
   if (!type->namespaced && !path.ns.empty()) return reply(res, 404, status_body(no_route()));
@@ -168,7 +225,7 @@ void ApiServer::handle_resource(const ResourcePath& path, const httplib::Request
     if (req.method == "POST") {
       json body = json::parse(req.body, nullptr, false);
       if (body.is_discarded()) return reply(res, 400, status_body(bad_request("the body is not valid JSON")));
-      return reply(res, store_.create(*type, path.ns, body), *type, 201, req);
+      return reply(res, store_.create(*type, path.ns, body, write_options(req, "CREATE", warnings)), *type, 201, req);
     }
     return reply(res, 405, status_body({405, "MethodNotAllowed", "method not allowed on a collection", nullptr}));
   }
@@ -177,7 +234,8 @@ void ApiServer::handle_resource(const ResourcePath& path, const httplib::Request
   if (req.method == "PUT") {
     json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return reply(res, 400, status_body(bad_request("the body is not valid JSON")));
-    return reply(res, store_.update(*type, path.ns, path.name, body, status), *type, 200, req);
+    return reply(res, store_.update(*type, path.ns, path.name, body, status, write_options(req, "UPDATE", warnings)),
+                 *type, 200, req);
   }
   if (req.method == "PATCH") {
     std::string ct = req.get_header_value("Content-Type");
@@ -199,7 +257,9 @@ void ApiServer::handle_resource(const ResourcePath& path, const httplib::Request
     }
     json patch = json::parse(req.body, nullptr, false);
     if (patch.is_discarded()) return reply(res, 400, status_body(bad_request("the patch is not valid JSON")));
-    return reply(res, store_.patch(*type, path.ns, path.name, kind, patch, status), *type, 200, req);
+    return reply(res,
+                 store_.patch(*type, path.ns, path.name, kind, patch, status, write_options(req, "UPDATE", warnings)),
+                 *type, 200, req);
   }
   if (req.method == "DELETE") {
     json opts = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
@@ -210,7 +270,8 @@ void ApiServer::handle_resource(const ResourcePath& path, const httplib::Request
                        : policy == "Foreground" ? Propagation::kForeground
                                                 : Propagation::kBackground;
     std::string rv = opts.contains("preconditions") ? opts["preconditions"].value("resourceVersion", "") : "";
-    return reply(res, store_.remove(*type, path.ns, path.name, prop, rv), *type, 200, req);
+    return reply(res, store_.remove(*type, path.ns, path.name, prop, rv, write_options(req, "DELETE", warnings)),
+                 *type, 200, req);
   }
   reply(res, 405, status_body({405, "MethodNotAllowed", "method not allowed", nullptr}));
 }

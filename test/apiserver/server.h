@@ -12,6 +12,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "test/apiserver/admission.h"
 #include "test/apiserver/faults.h"
 #include "test/apiserver/object_store.h"
 
@@ -40,16 +41,22 @@ class ApiServer {
   void handle_test(const httplib::Request& req, httplib::Response& res);
   bool handle_discovery(const httplib::Request& req, httplib::Response& res);
   void handle_resource(const ResourcePath& path, const httplib::Request& req, httplib::Response& res);
+  void handle_write_or_read(const ResourcePath& path, const httplib::Request& req, httplib::Response& res,
+                            std::vector<std::string>* warnings);
   void handle_list(const ResourceType& type, const ResourcePath& path, const httplib::Request& req,
                    httplib::Response& res);
   void handle_watch(const ResourceType& type, const ResourcePath& path, const httplib::Request& req,
                     httplib::Response& res);
+  // What admission and dry run need of a write: the webhooks' warnings are collected in `warnings`.
+  WriteOptions write_options(const httplib::Request& req, const std::string& operation,
+                             std::vector<std::string>* warnings);
   void reply(httplib::Response& res, int code, const nlohmann::json& body);
   void reply(httplib::Response& res, const StoreResult& result, const ResourceType& type, int ok_code,
              const httplib::Request& req);
 
   ServerOptions options_;
   ObjectStore store_;
+  Admission admission_{store_};
   Faults faults_;
   std::mutex tokens_mu_;
   std::atomic<bool> stopping_{false};
