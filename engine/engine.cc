@@ -12,10 +12,34 @@
 
 #include "engine/rules/rule_compiler.h"
 #include "engine/rules/rule_reader.h"
+#include "engine/rules/tenant_scope.h"
 #include "engine/sources/k8s_audit/audit_source.h"
 #include "engine/sources/syscall/syscall_source.h"
 
 namespace peregrine::engine {
+namespace {
+
+// A text to load, by reference: neither overload of load_texts copies texts to share this.
+struct TextRef {
+  const std::string& name;
+  const std::string& text;
+  const std::string& tenant;
+};
+
+LoadResult load_refs(const std::vector<TextRef>& texts, const std::vector<const EventSource*>& sources) {
+  LoadResult out;
+  RuleDocument doc;
+  for (const auto& t : texts) read_rules_file(doc, out.report, t.name, t.text, t.tenant);
+  // A cluster-wide text loaded after a tenant's may define a name the tenant already has.
+  if (!doc.tenants.empty()) check_tenant_shadowing(doc, out.report);
+  // Compile even after reading errors, so one run reports mistakes of both kinds; the ruleset
+  // is kept only when there were none.
+  auto ruleset = compile_rules(doc, sources, out.report);
+  if (out.report.ok()) out.ruleset = std::move(ruleset);
+  return out;
+}
+
+}  // namespace
 
 Engine::Engine(std::string hostname) : hostname_(std::move(hostname)) {
   sources_.push_back(std::make_unique<SyscallSource>(hostname_));
@@ -32,14 +56,18 @@ const EventSource* Engine::source(std::string_view name) const {
 }
 
 LoadResult Engine::load_texts(const std::vector<std::pair<std::string, std::string>>& files) const {
-  LoadResult out;
-  RuleDocument doc;
-  for (const auto& [name, text] : files) read_rules_file(doc, out.report, name, text);
-  // Compile even after reading errors, so one run reports mistakes of both kinds; the ruleset
-  // is kept only when there were none.
-  auto ruleset = compile_rules(doc, source_ptrs_, out.report);
-  if (out.report.ok()) out.ruleset = std::move(ruleset);
-  return out;
+  static const std::string kClusterWide;
+  std::vector<TextRef> refs;
+  refs.reserve(files.size());
+  for (const auto& [name, text] : files) refs.push_back(TextRef{name, text, kClusterWide});
+  return load_refs(refs, source_ptrs_);
+}
+
+LoadResult Engine::load_texts(const std::vector<RuleText>& texts) const {
+  std::vector<TextRef> refs;
+  refs.reserve(texts.size());
+  for (const auto& t : texts) refs.push_back(TextRef{t.name, t.text, t.tenant});
+  return load_refs(refs, source_ptrs_);
 }
 
 LoadResult Engine::load_files(const std::vector<std::string>& paths) const {

@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "engine/rules/diagnostic.h"
+#include "engine/rules/rule_text.h"
 #include "engine/ruleset/ruleset.h"
 #include "engine/sources/event_source.h"
 
@@ -34,8 +35,12 @@ class Engine {
   // Loads rule files in order as one ruleset. A file that cannot be read is an error in the
   // report, like a mistake inside one.
   LoadResult load_files(const std::vector<std::string>& paths) const;
-  // Same, from (name, text) pairs: rules that arrive by other means than files.
+  // Same, from (name, text) pairs: rules that arrive by other means than files. All are
+  // cluster-wide.
   LoadResult load_texts(const std::vector<std::pair<std::string, std::string>>& files) const;
+  // Same, where each text may belong to a tenant: its items live in the tenant's scope and its
+  // rules match only that namespace's events (semantics in engine/rules/rule_text.h).
+  LoadResult load_texts(const std::vector<RuleText>& texts) const;
 
  private:
   std::string hostname_;

@@ -98,12 +98,19 @@ struct RuleInfo {
   size_t order = 0;
 };
 
-struct RuleDocument {
-  std::vector<std::string> files;         // paths, in load order
-  std::vector<std::string> contents;      // file texts, same order
+// The lists, macros and rules one scope defines: the cluster-wide ones, or one tenant's.
+struct RuleScope {
   std::map<std::string, ListInfo> lists;
   std::map<std::string, MacroInfo> macros;
   std::vector<RuleInfo> rules;            // in definition order; redefinition replaces in place
+};
+
+// The cluster-wide scope is the document itself; each tenant's items live apart in `tenants`
+// (see engine/rules/rule_text.h for what a tenant may see and do).
+struct RuleDocument : RuleScope {
+  std::vector<std::string> files;         // paths, in load order
+  std::vector<std::string> contents;      // file texts, same order
+  std::map<std::string, RuleScope> tenants;  // by tenant (its namespace); empty without tenants
   std::string required_engine_version;    // the last one read, as written
   size_t next_order = 0;                  // definition order across all files
 };

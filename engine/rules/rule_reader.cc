@@ -9,6 +9,8 @@
 #include <functional>
 
 #include "common/strings.h"
+#include "engine/rules/rule_text.h"
+#include "engine/rules/tenant_scope.h"
 
 namespace peregrine::engine {
 namespace {
@@ -73,8 +75,10 @@ std::optional<int> line_outside_top_level_list(std::string_view content) {
 
 class FileReader {
  public:
-  FileReader(RuleDocument& doc, FileReport& report, int file_index, size_t& order)
-      : doc_(doc), report_(report), file_(file_index), order_(order) {}
+  // Items go into `scope`: the document itself for cluster-wide texts, else `tenant`'s.
+  FileReader(RuleDocument& doc, RuleScope& scope, const std::string& tenant, FileReport& report,
+             int file_index, size_t& order)
+      : doc_(doc), scope_(scope), tenant_(tenant), report_(report), file_(file_index), order_(order) {}
 
   void read(const std::string& content) {
     if (auto bad = line_outside_top_level_list(content)) {
@@ -116,6 +120,8 @@ class FileReader {
 
  private:
   RuleDocument& doc_;
+  RuleScope& scope_;
+  const std::string& tenant_;
   FileReport& report_;
   int file_;
   size_t& order_;
@@ -139,6 +145,16 @@ class FileReader {
   }
   [[noreturn]] static void fail(std::string code, std::string message, const YAML::Mark& mark) {
     throw ItemError{std::move(code), std::move(message), mark};
+  }
+
+  // A tenant text may touch only its own tenant's items (engine/rules/rule_text.h).
+  void check_tenant(ItemKind kind, const std::string& name, ItemAction action, const YAML::Mark& mark) {
+    if (tenant_.empty()) return;
+    if (auto refused = tenant_conflict(doc_, tenant_, kind, name, action)) fail("tenant-scope", *refused, mark);
+  }
+  static ItemAction action_of(const YAML::Node& item, bool append) {
+    if (item["override"].IsDefined()) return ItemAction::kOverride;
+    return append ? ItemAction::kAppend : ItemAction::kDefine;
   }
 
   static YAML::Mark mark_of(const Origin& o) {
@@ -345,14 +361,15 @@ class FileReader {
     read_overrides(item, {"items"}, {"items"}, ov_append, ov_replace);
     if (append && item["override"].IsDefined()) fail("bad-override", "'append' and 'override' cannot be used together", item["append"].Mark());
     if (append) warn("deprecated-append", "'append: true' is deprecated; use 'override: {items: append}'", item["append"].Mark());
-    auto prev = doc_.lists.find(name);
+    check_tenant(ItemKind::kList, name, action_of(item, append), item["list"].Mark());
+    auto prev = scope_.lists.find(name);
     if (append || ov_append.contains("items")) {
-      if (prev == doc_.lists.end()) fail("no-previous", "list '" + name + "' has no earlier definition to append to", item.Mark());
+      if (prev == scope_.lists.end()) fail("no-previous", "list '" + name + "' has no earlier definition to append to", item.Mark());
       prev->second.items.insert(prev->second.items.end(), info.items.begin(), info.items.end());
       return;
     }
-    if (prev != doc_.lists.end()) info.order = prev->second.order;
-    doc_.lists[name] = std::move(info);
+    if (prev != scope_.lists.end()) info.order = prev->second.order;
+    scope_.lists[name] = std::move(info);
   }
 
   void read_macro(const YAML::Node& item) {
@@ -378,15 +395,16 @@ class FileReader {
     read_overrides(item, {"condition"}, {"condition"}, ov_append, ov_replace);
     if (append && item["override"].IsDefined()) fail("bad-override", "'append' and 'override' cannot be used together", item["append"].Mark());
     if (append) warn("deprecated-append", "'append: true' is deprecated; use 'override: {condition: append}'", item["append"].Mark());
-    auto prev = doc_.macros.find(name);
+    check_tenant(ItemKind::kMacro, name, action_of(item, append), item["macro"].Mark());
+    auto prev = scope_.macros.find(name);
     if (append || ov_append.contains("condition")) {
-      if (prev == doc_.macros.end()) fail("no-previous", "macro '" + name + "' has no earlier definition to append to", item.Mark());
+      if (prev == scope_.macros.end()) fail("no-previous", "macro '" + name + "' has no earlier definition to append to", item.Mark());
       // Falco appends condition text with a blank.
       prev->second.condition.append(info.condition.text, info.condition.origin());
       return;
     }
-    if (prev != doc_.macros.end()) info.order = prev->second.order;
-    doc_.macros[name] = std::move(info);
+    if (prev != scope_.macros.end()) info.order = prev->second.order;
+    scope_.macros[name] = std::move(info);
   }
 
   ExceptionValue exception_value(const YAML::Node& n) {
@@ -453,7 +471,7 @@ class FileReader {
   }
 
   RuleInfo* find_rule(const std::string& name) {
-    for (auto& r : doc_.rules)
+    for (auto& r : scope_.rules)
       if (r.name == name) return &r;
     return nullptr;
   }
@@ -468,12 +486,18 @@ class FileReader {
     read_overrides(item, kRuleAppendable, kRuleReplaceable, ov_append, ov_replace);
     bool has_override = !ov_append.empty() || !ov_replace.empty();
     if (append && has_override) fail("bad-override", "'append' and 'override' cannot be used together", item["append"].Mark());
+    bool defines = item["condition"].IsDefined() || item["output"].IsDefined() ||
+                   item["desc"].IsDefined() || item["priority"].IsDefined();
+    check_tenant(ItemKind::kRule, name,
+                 has_override ? ItemAction::kOverride
+                 : append     ? ItemAction::kAppend
+                 : defines    ? ItemAction::kDefine
+                              : ItemAction::kToggle,
+                 item["rule"].Mark());
 
     if (has_override) return override_rule(item, name, ov_append, ov_replace);
     if (append) return append_rule(item, name);
 
-    bool defines = item["condition"].IsDefined() || item["output"].IsDefined() ||
-                   item["desc"].IsDefined() || item["priority"].IsDefined();
     if (!defines) {
       // Only `enabled`: toggles an earlier rule (Falco's older style).
       if (!item["enabled"].IsDefined()) fail("missing-key", "rule has no condition, output, desc or priority", item.Mark());
@@ -494,6 +518,11 @@ class FileReader {
     r.priority = priority_of(item);
     r.origin = origin_of(item);
     if (item["source"].IsDefined()) r.source = scalar(item, "source");
+    if (!tenant_.empty()) {
+      if (auto guard = tenant_guard(tenant_, r.source); !guard) {
+        fail("tenant-source", guard.error().message, item["source"].IsDefined() ? item["source"].Mark() : item.Mark());
+      }
+    }
     if (item["enabled"].IsDefined()) r.enabled = boolean(item, "enabled");
     if (item["warn_evttypes"].IsDefined()) r.warn_evttypes = boolean(item, "warn_evttypes");
     if (item["skip-if-unknown-filter"].IsDefined()) r.skip_if_unknown_filter = boolean(item, "skip-if-unknown-filter");
@@ -510,7 +539,7 @@ class FileReader {
       *prev = std::move(r);
       return;
     }
-    doc_.rules.push_back(std::move(r));
+    scope_.rules.push_back(std::move(r));
   }
 
   // Falco's checks on an exception's shape, before its fields are known to exist.
@@ -665,12 +694,19 @@ std::string engine_version_string() {
 }
 
 void read_rules_file(RuleDocument& doc, LoadReport& report, const std::string& path,
-                     std::string content) {
+                     std::string content, const std::string& tenant) {
   report.files.push_back(FileReport{path, 0, 0, 0, {}, {}});
   int index = static_cast<int>(doc.files.size());
   doc.files.push_back(path);
   doc.contents.push_back(content);
-  FileReader reader(doc, report.files.back(), index, doc.next_order);
+  if (!tenant.empty()) {
+    if (auto valid = check_tenant_name(tenant); !valid) {
+      report.files.back().errors.push_back(Diagnostic{"tenant-name", valid.error().message, path, 0, 0, ""});
+      return;
+    }
+  }
+  RuleScope& scope = tenant.empty() ? doc : doc.tenants[tenant];
+  FileReader reader(doc, scope, tenant, report.files.back(), index, doc.next_order);
   reader.read(doc.contents.back());
 }
 

@@ -20,8 +20,9 @@ inline constexpr int kEngineVersionPatch = 0;
 std::string engine_version_string();
 
 // Reads one file's text (`path` names it in diagnostics) into `doc`, adding a FileReport to
-// `report`. Files must be read in load order.
+// `report`. Files must be read in load order. A non-empty `tenant` reads the file into that
+// tenant's scope, with the restrictions of engine/rules/rule_text.h.
 void read_rules_file(RuleDocument& doc, LoadReport& report, const std::string& path,
-                     std::string content);
+                     std::string content, const std::string& tenant = "");
 
 }  // namespace peregrine::engine

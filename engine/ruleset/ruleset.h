@@ -21,7 +21,8 @@
 namespace peregrine::engine {
 
 struct CompiledRule {
-  std::string name;
+  std::string name;        // as written: two tenants' rules may share a name
+  std::string tenant;      // "" for cluster-wide rules; else the namespace it is confined to
   std::string desc;
   Priority priority = Priority::kDebug;
   std::vector<std::string> tags;
