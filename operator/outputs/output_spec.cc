@@ -47,7 +47,7 @@ const std::map<std::string, Keys>& type_keys() {
       {"kafka", {"brokers", "topic", "properties", "saslPasswordSecretRef", "timeoutMs"}},
       {"redis", {"host", "port", "key", "mode", "streamMaxLen", "database", "passwordSecretRef",
                  "timeoutMs"}},
-      {"falcoalert", {}},
+      {"falcoalert", {"timeoutMs"}},
   };
   return t;
 }

@@ -127,15 +127,48 @@ Result<std::optional<std::string>> Settings::secret(const std::string& key) {
     return std::optional<std::string>(*text);
   }
   if (!has_ref) return std::optional<std::string>();
-  if (!ref.IsMap() || !ref["name"].IsScalar() || !ref["key"].IsScalar())
-    return error(key + "SecretRef", "must be {name: SECRET, key: KEY}");
-  const std::string name = ref["name"].Scalar(), item = ref["key"].Scalar();
-  if (name.find('/') != std::string::npos || item.find('/') != std::string::npos ||
-      name == ".." || item == "..")
-    return error(key + "SecretRef", "name and key may not contain '/'");
-  auto text = read_file(context_->secrets_dir + "/" + name + "/" + item, key + "SecretRef");
+  auto ref_path = secret_ref_path(ref, key + "SecretRef");
+  if (!ref_path.ok()) return ref_path.error();
+  auto text = read_file(*ref_path, key + "SecretRef");
   if (!text.ok()) return text.error();
   return std::optional<std::string>(*text);
+}
+
+Result<std::string> Settings::secret_ref_path(const YAML::Node& ref, const std::string& key) const {
+  if (!ref.IsMap() || !ref["name"].IsScalar() || !ref["key"].IsScalar())
+    return error(key, "must be {name: SECRET, key: KEY}");
+  const std::string name = ref["name"].Scalar(), item = ref["key"].Scalar();
+  if (name.empty() || item.empty() || name.find('/') != std::string::npos ||
+      item.find('/') != std::string::npos || name == ".." || item == ".." || name == "." ||
+      item == ".")
+    return error(key, "name and key must be non-empty and may not contain '/'");
+  return context_->secrets_dir + "/" + name + "/" + item;
+}
+
+Result<std::map<std::string, std::string>> Settings::secret_ref_map(const std::string& key) {
+  YAML::Node n = get(key);
+  std::map<std::string, std::string> out;
+  if (!n.IsDefined() || n.IsNull()) return out;
+  if (!n.IsMap()) return error(key, "must be a mapping of {name, key} references");
+  for (const auto& kv : n) {
+    if (!kv.first.IsScalar()) return error(key, "must be a mapping of {name, key} references");
+    const std::string entry = key + "." + kv.first.Scalar();
+    auto ref_path = secret_ref_path(kv.second, entry);
+    if (!ref_path.ok()) return ref_path.error();
+    auto text = read_file(*ref_path, entry);
+    if (!text.ok()) return text.error();
+    out[kv.first.Scalar()] = *text;
+  }
+  return out;
+}
+
+Result<std::string> Settings::file_or_secret_path(const std::string& key) {
+  auto file = path(key + "File");
+  if (!file.ok()) return file;
+  YAML::Node ref = get(key + "SecretRef");
+  if (!ref.IsDefined() || ref.IsNull()) return file;
+  if (!file->empty()) return error(key, "has both a File and a SecretRef; give one");
+  return secret_ref_path(ref, key + "SecretRef");
 }
 
 Status Settings::check_no_unknown_keys() {

@@ -37,6 +37,12 @@ class Settings {
   Result<std::optional<std::string>> secret(const std::string& key);
   // `key: {Name: PATH, ...}` → {Name: contents of PATH}: e.g. headers that carry credentials.
   Result<std::map<std::string, std::string>> file_map(const std::string& key);
+  // `key: {Name: {name, key}, ...}` → {Name: contents of the mounted Secret file}: the form the
+  // operator renders FalcoOutput `headerSecretRefs` in.
+  Result<std::map<std::string, std::string>> secret_ref_map(const std::string& key);
+  // The path of a file given as `<key>File: PATH` or `<key>SecretRef: {name, key}` (the mounted
+  // Secret's file, e.g. a TLS CA); "" when neither. The file is read later by its user.
+  Result<std::string> file_or_secret_path(const std::string& key);
   // A file path (relative ones resolve against base_dir); "" when absent.
   Result<std::string> path(const std::string& key);
   // Marks `key` as allowed without reading it (read by someone else).
@@ -50,6 +56,8 @@ class Settings {
  private:
   YAML::Node get(const std::string& key);
   Result<std::string> read_file(const std::string& path, const std::string& key);
+  // <secrets_dir>/<name>/<key> of a `{name, key}` reference found under `key`.
+  Result<std::string> secret_ref_path(const YAML::Node& ref, const std::string& key) const;
 
   YAML::Node node_;
   std::string where_;

@@ -63,10 +63,12 @@ Result<HttpEndpoint> http_endpoint(Settings& s, bool url_is_secret) {
   // headerFiles: {Name: /path}: credentials such as "Authorization: Bearer ..." from files.
   PEREGRINE_ASSIGN(header_files, s.file_map("headerFiles"));
   for (const auto& [name, value] : header_files) e.headers.push_back(name + ": " + value);
+  PEREGRINE_ASSIGN(header_secrets, s.secret_ref_map("headerSecretRefs"));
+  for (const auto& [name, value] : header_secrets) e.headers.push_back(name + ": " + value);
   PEREGRINE_ASSIGN(tls, s.child("tls"));
-  PEREGRINE_ASSIGN(ca, tls.path("caFile"));
-  PEREGRINE_ASSIGN(cert, tls.path("certFile"));
-  PEREGRINE_ASSIGN(key, tls.path("keyFile"));
+  PEREGRINE_ASSIGN(ca, tls.file_or_secret_path("ca"));
+  PEREGRINE_ASSIGN(cert, tls.file_or_secret_path("cert"));
+  PEREGRINE_ASSIGN(key, tls.file_or_secret_path("key"));
   PEREGRINE_ASSIGN(insecure, tls.boolean("insecureSkipVerify", false));
   if (auto st = tls.check_no_unknown_keys(); !st) return st.error();
   if (cert.empty() != key.empty()) return s.error("tls", "needs both certFile and keyFile for mutual TLS");
@@ -178,9 +180,9 @@ SinkResult make_mqtt(Settings& s) {
   PEREGRINE_ASSIGN(user, s.string("user", ""));
   PEREGRINE_ASSIGN(password, s.secret("password"));
   PEREGRINE_ASSIGN(tls, s.child("tls"));
-  PEREGRINE_ASSIGN(ca, tls.path("caFile"));
-  PEREGRINE_ASSIGN(cert, tls.path("certFile"));
-  PEREGRINE_ASSIGN(key, tls.path("keyFile"));
+  PEREGRINE_ASSIGN(ca, tls.file_or_secret_path("ca"));
+  PEREGRINE_ASSIGN(cert, tls.file_or_secret_path("cert"));
+  PEREGRINE_ASSIGN(key, tls.file_or_secret_path("key"));
   if (auto st = tls.check_no_unknown_keys(); !st) return st.error();
   PEREGRINE_ASSIGN(t, timeout(s, 5000));
   o.host = host;
