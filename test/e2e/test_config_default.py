@@ -204,3 +204,49 @@ def test_dockerfile_runtime_stage_installs_the_linked_libraries():
         if package not in installed:
             missing[lib] = package
     assert not missing, f"the Dockerfile's runtime stage lacks {missing}"
+
+
+def audit_level(policy, group, resource, verb, subresource=""):
+    """The level the Policy gives a request: its first matching rule's, as kube-apiserver decides."""
+    full = f"{resource}/{subresource}" if subresource else resource
+    for rule in policy["rules"]:
+        if "verbs" in rule and verb not in rule["verbs"]:
+            continue
+        if "nonResourceURLs" in rule:
+            continue
+        if "resources" in rule:
+            if not any(r.get("group", "") == group and (full in r.get("resources", [full]) or
+                                                       f"{resource}/*" in r.get("resources", []))
+                       for r in rule["resources"]):
+                continue
+        return rule["level"]
+    return "None"
+
+
+def test_audit_policy_never_logs_secret_bodies_and_gives_the_rules_their_data():
+    policy = yaml.safe_load((ROOT / "config" / "audit" / "audit-policy.yaml").read_text())
+    assert policy["apiVersion"] == "audit.k8s.io/v1" and policy["kind"] == "Policy"
+    for verb in ("get", "list", "watch", "create", "update", "patch", "delete"):
+        assert audit_level(policy, "", "secrets", verb) == "Metadata", verb
+    assert audit_level(policy, "", "serviceaccounts", "create", "token") == "Metadata"
+    assert audit_level(policy, "authentication.k8s.io", "tokenreviews", "create") == "Metadata"
+    assert audit_level(policy, "", "configmaps", "create") == "Request"
+    assert audit_level(policy, "", "pods", "create") == "RequestResponse"
+    assert audit_level(policy, "", "pods", "create", "exec") == "Metadata"
+    assert audit_level(policy, "", "pods", "patch", "ephemeralcontainers") == "RequestResponse"
+    for resource in ("roles", "clusterroles", "rolebindings", "clusterrolebindings"):
+        assert audit_level(policy, "rbac.authorization.k8s.io", resource, "create") == "RequestResponse"
+    assert audit_level(policy, "admissionregistration.k8s.io", "validatingwebhookconfigurations",
+                       "delete") == "RequestResponse"
+    assert audit_level(policy, "", "events", "delete") == "Metadata"
+    assert audit_level(policy, "", "pods", "list") == "None"
+    assert audit_level(policy, "apps", "deployments", "create") == "Metadata"
+
+
+def test_audit_webhook_kubeconfig_template_names_a_client_certificate():
+    config = yaml.safe_load((ROOT / "config" / "audit" / "audit-webhook-kubeconfig.yaml").read_text())
+    cluster = config["clusters"][0]["cluster"]
+    assert cluster["server"].startswith("https://") and cluster["server"].endswith(":9765/k8s-audit")
+    assert cluster["certificate-authority"]
+    user = config["users"][0]["user"]
+    assert user["client-certificate"] and user["client-key"]
