@@ -296,3 +296,19 @@ def test_invalid_configuration_is_refused(apiserver, tmp_path, pki):
     assert "webhooks[0].sideEffects: Required value" in out.stderr, out.stderr
     out = apply(kubectl, tmp_path, config_yaml("http://127.0.0.1:1/validate", ca_bundle(pki)))
     assert out.returncode != 0 and "'https' is the only allowed URL scheme" in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("policy", ["Fail", "Ignore"])
+def test_service_references_cannot_be_called_and_follow_failure_policy(apiserver, tmp_path, policy):
+    kubectl = Kubectl(FOUND["1.32"], apiserver.write_kubeconfig(tmp_path / "kubeconfig"), tmp_path)
+    text = config_yaml("https://unused.example.com/", "", failure_policy=policy).replace(
+        'clientConfig: {url: "https://unused.example.com/", caBundle: ""}',
+        "clientConfig: {service: {namespace: peregrine-system, name: peregrine-webhook, path: /validate}}")
+    apply(kubectl, tmp_path, text, check=True)
+    out = apply(kubectl, tmp_path, configmap("c", {"team": "a"}))
+    if policy == "Ignore":
+        assert out.returncode == 0, out.stderr
+    else:
+        assert out.returncode != 0
+        assert f'failed calling webhook "{HOOK}": failed to call webhook: Post ' \
+               f'"https://peregrine-webhook.peregrine-system.svc:443/validate?timeout=5s"' in out.stderr, out.stderr
