@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/strings.h"
+#include "outputs/sinks/falcoalert/falcoalert_config.h"
 #include "outputs/sinks/file_sink.h"
 #include "outputs/sinks/http_sink.h"
 #include "outputs/sinks/kafka_sink.h"
@@ -262,6 +263,7 @@ const std::map<std::string, std::function<SinkResult(Settings&)>>& builders() {
       {"mqtt", make_mqtt},
       {"kafka", make_kafka},
       {"redis", make_redis},
+      {"falcoalert", falcoalert::make_falcoalert_sink},
   };
   return b;
 }

@@ -38,7 +38,7 @@ void Dispatcher::shutdown(std::chrono::steady_clock::duration grace) {
 
 std::string Dispatcher::metrics_text() const {
   MetricFamilies families;
-  for (const auto& w : workers_) w->metrics().collect(w->name(), w->type(), families);
+  for (const auto& w : workers_) w->collect_metrics(families);
   return format_metric_families(families);
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "outputs/core/alert_intake.h"
 #include "outputs/core/record.h"
 
 namespace peregrine::outputs {
@@ -24,6 +25,9 @@ class Sink {
   virtual Status deliver(std::span<const Record> batch) = 0;
   // Drops connections and reopens files, e.g. after logrotate (SIGHUP). Default: nothing.
   virtual void reopen() {}
+  // Non-null for a sink that aggregates on the caller's thread instead of taking queued batches
+  // (see alert_intake.h); its worker then never calls deliver().
+  virtual AlertIntake* intake() { return nullptr; }
 };
 
 }  // namespace peregrine::outputs

@@ -26,6 +26,7 @@ SinkWorker::SinkWorker(std::string name, std::string type, std::unique_ptr<Sink>
       queue_(policy.queue_capacity),
       spool_(std::move(spool)) {
   if (spool_) metrics_.spool_pending.store(spool_->pending());
+  intake_ = sink_->intake();
 }
 
 SinkWorker::~SinkWorker() { shutdown(SteadyClock::now()); }
@@ -34,6 +35,12 @@ void SinkWorker::start() { thread_ = std::thread([this] { run(); }); }
 
 bool SinkWorker::enqueue(const AlertPtr& alert) {
   metrics_.produced.fetch_add(1, kRelaxed);
+  if (intake_) {
+    bool kept = !intake_closed_.load(std::memory_order_acquire) && intake_->take(alert);
+    if (!kept)
+      metrics_.add_dropped(intake_closed_.load(kRelaxed) ? DropReason::kShutdown : DropReason::kQueueFull, 1);
+    return kept;
+  }
   switch (queue_.try_push(alert)) {
     case BoundedQueue<AlertPtr>::Push::kOk:
       metrics_.queue_depth.fetch_add(1, kRelaxed);
@@ -55,6 +62,7 @@ void SinkWorker::request_reopen() {
 
 void SinkWorker::shutdown(SteadyClock::time_point deadline) {
   queue_.close();
+  intake_closed_.store(true, std::memory_order_release);
   {
     std::lock_guard lock(stop_mu_);
     if (!stopping_) {
@@ -93,6 +101,7 @@ bool SinkWorker::wait_until(SteadyClock::time_point until) {
 }
 
 void SinkWorker::run() {
+  if (intake_) return run_intake();
   if (spool_) return run_spooled();
   std::vector<AlertPtr> alerts;
   std::vector<Record> batch;
@@ -163,6 +172,11 @@ void SinkWorker::deliver_with_retries(std::vector<Record>& batch) {
       return;
     }
   }
+}
+
+void SinkWorker::collect_metrics(MetricFamilies& families) const {
+  metrics_.collect(name_, type_, families);
+  if (intake_) intake_->collect(name_, type_, families);
 }
 
 std::string SinkWorker::last_error() const {

@@ -54,6 +54,8 @@ class SinkWorker {
   const std::string& name() const { return name_; }
   const std::string& type() const { return type_; }
   const SinkMetrics& metrics() const { return metrics_; }
+  // The SinkMetrics samples plus those of an aggregating sink's intake.
+  void collect_metrics(MetricFamilies& families) const;
   // The message of the most recent failed delivery attempt, for diagnostics; "" if none.
   std::string last_error() const;
 
@@ -64,6 +66,9 @@ class SinkWorker {
   // left stays on disk for the next start. Defined in sink_worker_spooled.cc.
   void run_spooled();
   Status spool_queued(std::vector<AlertPtr>& alerts);
+  // For a sink with an AlertIntake: no queue; flush on the intake's schedule, drain at
+  // shutdown until the deadline and count what is left. Defined in sink_worker_intake.cc.
+  void run_intake();
   void deliver_with_retries(std::vector<Record>& batch);
   // Sleeps until `until`, or less if shutdown's deadline comes first. False when the deadline
   // has passed (the caller gives up).
@@ -83,6 +88,8 @@ class SinkWorker {
   BoundedQueue<AlertPtr> queue_;
   SinkMetrics metrics_;
   std::unique_ptr<Spool> spool_;
+  AlertIntake* intake_ = nullptr;  // owned by sink_
+  std::atomic<bool> intake_closed_{false};
 
   std::thread thread_;
   std::atomic<bool> reopen_requested_{false};
