@@ -13,6 +13,7 @@ int run_fields(const std::vector<std::string>& args);
 int run_replay(const std::vector<std::string>& args);
 int run_agent(const std::vector<std::string>& args);
 int run_audit_webhook(const std::vector<std::string>& args);
+int run_operator(const std::vector<std::string>& args);
 int run_version(const std::vector<std::string>& args);
 
 // Prints `peregrine: <message>` on stderr and returns 1.

@@ -19,6 +19,7 @@ commands:
   replay     run rules over recorded events and print the alerts
   agent      watch this node's syscalls and print an alert per rule match
   audit-webhook  receive Kubernetes API audit events over HTTPS and run the k8s_audit rules
+  operator   turn FalcoRules and FalcoOutputs into rule bundles for the agents
   version    print the Peregrine and rules-engine versions
 
 Run 'peregrine <command> --help' for a command's options.
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return run_replay(args);
   if (command == "agent") return run_agent(args);
   if (command == "audit-webhook") return run_audit_webhook(args);
+  if (command == "operator") return run_operator(args);
   if (command == "version" || command == "--version") return run_version(args);
   return usage_error("unknown command '" + command + "' (run 'peregrine --help')");
 }
