@@ -12,7 +12,9 @@
 //   failurePolicy decides);
 // - `matchConditions` (CEL) are not evaluated: a webhook that has them is treated as matching;
 // - objects are not converted between versions (every served version shares one schema here);
-// - MutatingWebhookConfigurations are not served.
+// - MutatingWebhookConfigurations are not served;
+// - deletions the store makes by itself (a namespace's contents, owner-reference garbage
+//   collection, a CRD's objects) are not sent to webhooks.
 // Writes of ValidatingWebhookConfigurations themselves are never sent to webhooks.
 //
 // Thread-safety: review() may run on many server threads at once; it reads the store through

@@ -1,6 +1,7 @@
 #pragma once
-// The HTTP face of the test API server: routes discovery, resource CRUD, watch, and the
-// /_test/ fault-injection endpoints onto an ObjectStore. install() registers the handlers on a
+// The HTTP face of the test API server: routes discovery, resource CRUD (through validating
+// admission webhooks, see admission.h; ?dryRun=All), watch, and the /_test/ fault-injection
+// endpoints onto an ObjectStore. install() registers the handlers on a
 // cpp-httplib server (plain or TLS); shutdown() ends open watch streams so the server can stop.
 
 #include <atomic>
