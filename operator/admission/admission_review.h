@@ -3,6 +3,7 @@
 // and the response it expects back. Only v1 is spoken (the webhook configuration asks for
 // admissionReviewVersions [v1]). Pure functions; they never throw.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,9 @@ struct Verdict {
   static Verdict deny(std::string message, std::vector<std::string> warnings = {},
                       int code = 422, std::string reason = "Invalid");
 };
+
+// Decides one request. May be called from several server threads at once.
+using Validator = std::function<Verdict(const AdmissionRequest&)>;
 
 // Parses a review body. Errors (not JSON, another apiVersion or kind, no request, no uid, a
 // field of the wrong type) say what is wrong in one line; the server answers them with 400.

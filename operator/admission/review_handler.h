@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "operator/admission/validators.h"
+#include "operator/admission/admission_review.h"
 
 namespace peregrine::op::admission {
 

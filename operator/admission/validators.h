@@ -6,7 +6,6 @@
 // A Validator may be called from several server threads at once; the defaults are safe for
 // that (they share only the immutable Engine).
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,8 +14,6 @@
 #include "operator/admission/admission_review.h"
 
 namespace peregrine::op::admission {
-
-using Validator = std::function<Verdict(const AdmissionRequest&)>;
 
 // "spec.rules:LINE:COL: ITEM: message" (line and column counted inside spec.rules; parts that
 // are unknown are left out).
