@@ -79,6 +79,8 @@ Status apply_node(const YAML::Node& root, const std::string& origin, AgentConfig
       c.cluster_namespace = v.as<std::string>();
     } else if (key == "bundle_dir") {
       c.bundle_dir = v.as<std::string>();
+    } else if (key == "secrets_dir") {
+      c.secrets_dir = v.as<std::string>();
     } else {
       return make_error(where(kv.first, key) + ": unknown key");
     }

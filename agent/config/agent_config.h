@@ -28,6 +28,7 @@
 //   kubeconfig: ""                     # empty: in-cluster config
 //   namespace: peregrine-system        # the operator's namespace
 //   bundle_dir: /var/lib/peregrine/bundles   # where assigned rule bundles are written
+//   secrets_dir: /var/lib/peregrine/secrets  # where a bundle's outputs credentials are written
 
 #include <cstdint>
 #include <string>
@@ -60,6 +61,7 @@ struct AgentConfig {
   std::string kubeconfig;
   std::string cluster_namespace = "peregrine-system";
   std::string bundle_dir = "/var/lib/peregrine/bundles";
+  std::string secrets_dir = "/var/lib/peregrine/secrets";
   std::string driver = "auto";
   std::string record_path;
   // The `outputs:` list, kept as YAML for outputs::Dispatcher::from_config (which also needs

@@ -18,6 +18,8 @@
 #include "agent/runtime/interesting_set.h"
 #include "agent/runtime/metrics.h"
 #include "agent/runtime/metrics_server.h"
+#include "agent/runtime/output_switch.h"
+#include "agent/kube/bundle_outputs.h"
 #include "outputs/config/config_file.h"
 #include "agent/runtime/pipeline.h"
 #include "agent/runtime/reloader.h"
@@ -69,8 +71,18 @@ void install_signals() {
 
 // Cluster mode: the bundle's rule files, in manifest order after the --rules paths, each
 // loaded as its tenant. Returns "" when the new rules are in force, else one line.
-std::string apply_bundle(Reloader& reloader, const cluster::Bundle& bundle, const std::string& dir) {
-  std::vector<RuleTextInput> texts;
+// Outputs: built first, so a bundle whose outputs do not build changes nothing; rebuilt only
+// when they changed (`outputs_in_force` identifies the ones running).
+std::string apply_bundle(Reloader& reloader, OutputSwitch& outputs, std::string& outputs_in_force,
+                         const AgentConfig& config, const cluster::Bundle& bundle, const std::string& dir) {
+  const std::string identity = cluster::outputs_identity(bundle);
+  std::unique_ptr<outputs::Dispatcher> sinks;
+  if (identity != outputs_in_force && !identity.empty()) {
+    auto built = cluster::bundle_dispatcher(bundle, dir, config.secrets_dir);
+    if (!built) return "bundle " + bundle.hash + ": " + built.error().message;
+    sinks = std::move(*built);
+  }
+  std::vector<engine::RuleText> texts;
   for (const cluster::BundleFile& f : bundle.files) texts.push_back({dir + "/" + f.name, f.text, f.tenant});
   Reloader::Outcome outcome = reloader.replace_texts(std::move(texts), "bundle " + bundle.hash);
   if (!outcome.ok) {
@@ -78,9 +90,11 @@ std::string apply_bundle(Reloader& reloader, const cluster::Bundle& bundle, cons
     if (outcome.errors.size() > 1) first += " (and " + std::to_string(outcome.errors.size() - 1) + " more errors)";
     return "bundle " + bundle.hash + ": " + first;
   }
-  if (bundle.outputs) {
-    log_line("bundle " + bundle.hash + ": " + bundle.outputs->name +
-             " is not applied; outputs come from --config until the agent can swap them live");
+  if (identity != outputs_in_force) {
+    // No outputs file: back to the --config outputs. The old sinks flush off this thread.
+    outputs.replace(std::move(sinks), kOutputsGrace);
+    outputs_in_force = identity;
+    log_line("bundle " + bundle.hash + ": " + (identity.empty() ? "outputs from the agent's config" : "outputs from " + dir + "/" + bundle.outputs->name));
   }
   return "";
 }
@@ -156,12 +170,14 @@ int run_agent(const AgentConfig& config) {
     sinks.push_back(stream_sink(file_out));
   }
   Metrics metrics;
-  std::unique_ptr<AlertOutput> alert_output;
+  std::unique_ptr<AlertOutput> base_output;
   if (dispatcher) {
-    alert_output = std::make_unique<DispatcherOutput>(*dispatcher);
+    base_output = std::make_unique<DispatcherOutput>(*dispatcher);
   } else {
-    alert_output = std::make_unique<AlertQueue>(config.alert_queue, config.json, std::move(sinks));
+    base_output = std::make_unique<AlertQueue>(config.alert_queue, config.json, std::move(sinks));
   }
+  // A cluster bundle's outputs replace these while the agent runs.
+  OutputSwitch outputs(std::move(base_output), std::move(dispatcher));
   std::unique_ptr<MetricsServer> server;
   std::atomic<int64_t> last_loop_ns{0};
   if (!config.metrics_addr.empty()) {
@@ -169,7 +185,7 @@ int run_agent(const AgentConfig& config) {
     if (!hp) return fail("--metrics-addr: " + hp.error().message);
     auto s = MetricsServer::start(
         hp->first, hp->second,
-        [&] { return metrics.render(holder.current()) + (dispatcher ? dispatcher->metrics_text() : ""); },
+        [&] { return metrics.render(holder.current()) + outputs.metrics_text(); },
         [&] {
           // Healthy while the event loop turns (it wakes at least every 100 ms).
           auto now = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -191,6 +207,7 @@ int run_agent(const AgentConfig& config) {
   install_signals();
 
   // 5b. Cluster mode: pod metadata, the assigned rule bundle, the status Lease.
+  std::string outputs_in_force;  // the bundle's outputs running; touched by the bundle thread only
   std::unique_ptr<cluster::ClusterAgent> cluster_agent;
   if (config.cluster) {
     cluster::ClusterOptions co{config.node_name, config.kubeconfig, config.cluster_namespace, config.bundle_dir};
@@ -198,7 +215,9 @@ int run_agent(const AgentConfig& config) {
     if (!client) return fail(client.error().message);
     cluster_agent = std::make_unique<cluster::ClusterAgent>(
         std::move(*client), co,
-        [&](const cluster::Bundle& bundle, const std::string& dir) { return apply_bundle(reloader, bundle, dir); },
+        [&](const cluster::Bundle& bundle, const std::string& dir) {
+          return apply_bundle(reloader, outputs, outputs_in_force, config, bundle, dir);
+        },
         log_line);
     cluster_agent->start();
   }
@@ -212,9 +231,9 @@ int run_agent(const AgentConfig& config) {
   // Declared after the outputs, so on every path the workers stop before what they push into.
   std::unique_ptr<EvalWorkers> workers;
   if (config.workers > 1) {
-    workers = std::make_unique<EvalWorkers>(config.workers, config.worker_queue, *alert_output, metrics, po);
+    workers = std::make_unique<EvalWorkers>(config.workers, config.worker_queue, outputs, metrics, po);
   }
-  Pipeline pipeline(builder, holder, *alert_output, metrics, po, workers.get());
+  Pipeline pipeline(builder, holder, outputs, metrics, po, workers.get());
   log_line("agent running: " + std::to_string(first.rules->ruleset->rule_count()) + " rules (hash " +
            first.rules->hash + "), " + std::to_string(config.workers) + " evaluation thread(s), " +
            std::to_string(*loaded) + " threads from " + proc.root());
@@ -235,7 +254,7 @@ int run_agent(const AgentConfig& config) {
       log_line("capture failed: " + n.error().message);
       break;
     }
-    if (g_reopen.exchange(false) && dispatcher) dispatcher->reopen();  // cheap: flags the sink workers
+    if (g_reopen.exchange(false)) outputs.reopen();  // cheap: flags the sink workers
     auto now = std::chrono::steady_clock::now();
     last_loop_ns.store(now.time_since_epoch().count());
     if (now - last_housekeeping >= std::chrono::milliseconds(250)) {
@@ -251,11 +270,11 @@ int run_agent(const AgentConfig& config) {
   }
 
   g_reloader.store(nullptr);
+  cluster_agent.reset();  // no bundle swaps from here on
   workers.reset();  // evaluates what is queued, then pushes the last alerts
-  alert_output.reset();  // the built-in queue drains its lines here
-  // Flushes every sink in parallel. (On an early error return the destructor stops them with
-  // no grace instead.)
-  if (dispatcher) dispatcher->shutdown(kOutputsGrace);
+  // The built-in queue drains its lines; every sink flushes in parallel. (On an early error
+  // return the destructors stop them with no grace instead.)
+  outputs.shutdown(kOutputsGrace);
   if (writer) (void)writer->flush();
   if (file_out) std::fclose(file_out);
   CaptureStats cs = source.stats();

@@ -87,14 +87,14 @@ bool Reloader::reload_now(const std::string& why) {
   return reload_locked(texts_, why).ok;
 }
 
-Reloader::Outcome Reloader::replace_texts(std::vector<RuleTextInput> texts, const std::string& why) {
+Reloader::Outcome Reloader::replace_texts(std::vector<engine::RuleText> texts, const std::string& why) {
   std::lock_guard lock(reload_mu_);
   Outcome outcome = reload_locked(texts, why);
   if (outcome.ok) texts_ = std::move(texts);
   return outcome;
 }
 
-Reloader::Outcome Reloader::reload_locked(const std::vector<RuleTextInput>& texts, const std::string& why) {
+Reloader::Outcome Reloader::reload_locked(const std::vector<engine::RuleText>& texts, const std::string& why) {
   auto started = std::chrono::steady_clock::now();
   RulesLoad load = load_rules(engine_, paths_, texts);
   if (!load.rules) {

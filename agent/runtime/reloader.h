@@ -46,18 +46,18 @@ class Reloader {
   // Cluster mode: the bundle's files, compiled after the paths' files from now on. Compiles
   // and publishes at once on the calling thread; on errors the previous texts stay, so the
   // last good ruleset is also what a later SIGHUP or file change rebuilds.
-  Outcome replace_texts(std::vector<RuleTextInput> texts, const std::string& why);
+  Outcome replace_texts(std::vector<engine::RuleText> texts, const std::string& why);
 
  private:
   void run();
   void add_watches();
-  Outcome reload_locked(const std::vector<RuleTextInput>& texts, const std::string& why);
+  Outcome reload_locked(const std::vector<engine::RuleText>& texts, const std::string& why);
 
   const engine::Engine& engine_;
   std::vector<std::string> paths_;
   // Serialises compiles, so an older load never publishes over a newer one.
   std::mutex reload_mu_;
-  std::vector<RuleTextInput> texts_;  // guarded by reload_mu_
+  std::vector<engine::RuleText> texts_;  // guarded by reload_mu_
   RulesetHolder& holder_;
   Metrics& metrics_;
   Published on_published_;

@@ -17,14 +17,14 @@ void fnv1a(uint64_t& h, std::string_view bytes) {
 }  // namespace
 
 RulesLoad load_rules(const engine::Engine& engine, const std::vector<std::string>& paths,
-                     const std::vector<RuleTextInput>& extra) {
+                     const std::vector<engine::RuleText>& extra) {
   RulesLoad out;
   auto files = engine::expand_rule_paths(paths);
   if (!files) {
     out.errors.messages.push_back(files.error().message);
     return out;
   }
-  std::vector<std::pair<std::string, std::string>> texts;
+  std::vector<engine::RuleText> texts;
   uint64_t h = 14695981039346656037ull;
   for (const std::string& f : *files) {
     std::ifstream in(f, std::ios::binary);
@@ -37,16 +37,16 @@ RulesLoad load_rules(const engine::Engine& engine, const std::vector<std::string
     fnv1a(h, f);
     fnv1a(h, std::string_view("\0", 1));
     fnv1a(h, ss.str());
-    texts.emplace_back(f, ss.str());
+    texts.emplace_back(f, ss.str(), "");
   }
   if (!out.errors.messages.empty()) return out;
-  for (const RuleTextInput& t : extra) {
+  for (const engine::RuleText& t : extra) {
     fnv1a(h, t.tenant);
     fnv1a(h, std::string_view("\0", 1));
     fnv1a(h, t.name);
     fnv1a(h, std::string_view("\0", 1));
     fnv1a(h, t.text);
-    texts.emplace_back(t.name, t.text);
+    texts.push_back(t);
   }
   engine::LoadResult loaded = engine.load_texts(texts);
   for (const auto& file : loaded.report.files) {

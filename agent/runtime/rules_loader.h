@@ -30,15 +30,9 @@ struct RulesLoad {
   RulesError errors;
 };
 
-// Rules that arrive as text (cluster mode: a bundle's files), compiled after the paths' files.
-// A non-empty tenant scopes the file's rules to that namespace.
-struct RuleTextInput {
-  std::string name;  // for messages and the hash
-  std::string text;
-  std::string tenant;
-};
-
+// `texts` (cluster mode: a bundle's files) compile after the paths' files; one with a tenant is
+// loaded in that tenant's scope (engine/rules/rule_text.h). The paths' files are cluster-wide.
 RulesLoad load_rules(const engine::Engine& engine, const std::vector<std::string>& paths,
-                     const std::vector<RuleTextInput>& texts = {});
+                     const std::vector<engine::RuleText>& texts = {});
 
 }  // namespace peregrine::agent

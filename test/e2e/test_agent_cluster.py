@@ -94,16 +94,21 @@ def configmap(name, data=None, binary=None, labels=None):
     return obj
 
 
-def build_bundle(files, corrupt=None, gzip_files=()):
+def build_bundle(files, corrupt=None, gzip_files=(), outputs=None):
     """ConfigMaps of a bundle of `files` [(name, tenant, text)]: files named in gzip_files go
-    gzip'd into a part object; `corrupt` names a file whose stored text differs from its sha256."""
+    gzip'd into a part object; `corrupt` names a file whose stored text differs from its sha256;
+    `outputs` is the text of an outputs.yaml."""
     entries = []
     for name, tenant, text in files:
         entries.append({"name": name, "tenant": tenant, "object": None,
                         "encoding": "gzip" if name in gzip_files else "identity",
                         "sha256": hashlib.sha256(text.encode()).hexdigest()})
     # The objects' names depend on the hash, so the hash is taken with them left out.
-    canonical = {"version": 1, "files": entries, "outputs": None, "secret": None, "secrets": [], "rules": [],
+    out_entry = None
+    if outputs is not None:
+        out_entry = {"name": "outputs.yaml", "object": None, "encoding": "identity",
+                     "sha256": hashlib.sha256(outputs.encode()).hexdigest()}
+    canonical = {"version": 1, "files": entries, "outputs": out_entry, "secret": None, "secrets": [], "rules": [],
                  "salt": uuid.uuid4().hex}
     h = hashlib.sha256(json.dumps(canonical, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
     main = f"peregrine-bundle-{h}"
@@ -118,6 +123,9 @@ def build_bundle(files, corrupt=None, gzip_files=()):
         else:
             entry["object"] = main
             data[name] = stored
+    if out_entry:
+        out_entry["object"] = main
+        data["outputs.yaml"] = outputs
     manifest = dict(canonical, hash=h)
     data["manifest.json"] = json.dumps(manifest)
     objects = [configmap(main, data=data, labels=labels)]
@@ -261,6 +269,32 @@ def test_corrupt_bundle_keeps_the_old_rules_and_reports_the_error(cluster):
     assign(api, good)
     lease = wait_lease(api, lambda l: "peregrine.dev/bundle-error" not in annotations(l), 10)
     assert lease and annotations(lease)["peregrine.dev/bundle"] == good, api.get(LEASE)
+
+
+def test_bundle_outputs_replace_the_agents_and_go_away_with_them(cluster):
+    _, api, agent, work = cluster
+    sink = work / "bundle-alerts.json"
+    h, objects = build_bundle([("000-cluster.yaml", "", shadow_rule("Bundle D shadow read"))],
+                              outputs=f"outputs:\n  - {{name: bundle-file, type: file, path: {sink}}}\n")
+    publish(api, objects)
+    assign(api, h)
+    assert wait_lease(api, lambda l: annotations(l).get("peregrine.dev/bundle") == h, 10), agent.stderr()
+    marker = uuid.uuid4().hex[:8]
+    deadline = time.time() + 10
+    found = None
+    while time.time() < deadline and not found:
+        subprocess.run(["cat", "/etc/shadow", f"/nonexistent/{marker}"], capture_output=True, timeout=10)
+        time.sleep(0.1)
+        if sink.exists():
+            found = [json.loads(l) for l in sink.read_text().splitlines()
+                     if marker in l and json.loads(l)["rule"] == "Bundle D shadow read"]
+    assert found, agent.stderr()
+    assert not agent.matching(lambda x: marker in (fields(x).get("proc.cmdline") or ""))
+
+    # A bundle without outputs: alerts go back to the agent's own (stdout here).
+    assign(api, STATE["b"])
+    assert wait_lease(api, lambda l: annotations(l).get("peregrine.dev/bundle") == STATE["b"], 10)
+    assert trigger_until(agent, "Bundle B shadow read", uuid.uuid4().hex[:8], 5), agent.stderr()
 
 
 class SimulatedContainer:
