@@ -43,12 +43,14 @@ Verdict verdict_from_diagnostics(const std::vector<engine::Diagnostic>& errors,
   return Verdict::deny(std::move(message), std::move(warning_text));
 }
 
-Validator falco_rule_alone_validator(const engine::Engine& engine) {
-  return [&engine](const AdmissionRequest& r) -> Verdict {
+Validator falco_rule_alone_validator(const engine::Engine& engine, std::string cluster_namespace) {
+  return [&engine, cluster_namespace](const AdmissionRequest& r) -> Verdict {
     if (!changes_object(r)) return Verdict::allow();
     const nlohmann::json* rules = spec_field(r.object, "rules");
     if (!rules || !rules->is_string()) return Verdict::deny("spec.rules: must be a string holding a rules document");
-    engine::LoadResult loaded = engine.load_texts({{"spec.rules", rules->get<std::string>()}});
+    const std::string tenant = r.ns == cluster_namespace ? "" : r.ns;
+    engine::LoadResult loaded =
+        engine.load_texts(std::vector<engine::RuleText>{{"spec.rules", rules->get<std::string>(), tenant}});
     std::vector<engine::Diagnostic> errors, warnings;
     for (const auto& f : loaded.report.files) {
       errors.insert(errors.end(), f.errors.begin(), f.errors.end());

@@ -25,8 +25,11 @@ Verdict verdict_from_diagnostics(const std::vector<engine::Diagnostic>& errors,
                                  const std::vector<engine::Diagnostic>& warnings);
 
 // FalcoRule CREATE/UPDATE: spec.rules must be a string that loads alone with `engine`
-// (which must outlive the validator). Other operations are allowed.
-Validator falco_rule_alone_validator(const engine::Engine& engine);
+// (which must outlive the validator), as the tenant of the object's namespace — or
+// cluster-wide in `cluster_namespace`, the operator's (cluster contract). Other operations
+// are allowed.
+Validator falco_rule_alone_validator(const engine::Engine& engine,
+                                     std::string cluster_namespace = "peregrine-system");
 
 // FalcoOutput CREATE/UPDATE: the checks of operator/outputs render_outputs(), including the
 // outputs library's loader, without Secret values (their existence is the operator's

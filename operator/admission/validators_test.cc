@@ -67,6 +67,26 @@ TEST_F(FalcoRuleValidator, RefusesSomethingThatIsNotARulesDocument) {
   EXPECT_THAT(v.message, StartsWith("spec.rules:1:"));
 }
 
+TEST_F(FalcoRuleValidator, RulesOutsideTheOperatorNamespaceLoadAsTheirTenant) {
+  const std::string plugin_rule = R"(- rule: Cloud login
+  desc: d
+  condition: ct.name = x
+  output: o
+  priority: INFO
+  source: aws_cloudtrail
+)";
+  Verdict tenant = validate_(request("CREATE", falco_rule(plugin_rule)));
+  ASSERT_FALSE(tenant.allowed);
+  EXPECT_THAT(tenant.message, StartsWith("spec.rules:6:11: "));
+  EXPECT_THAT(tenant.message, HasSubstr("tenant team-a may not use source 'aws_cloudtrail'"));
+
+  AdmissionRequest cluster_wide = request("CREATE", falco_rule(plugin_rule));
+  cluster_wide.ns = "peregrine-system";
+  Verdict v = validate_(cluster_wide);
+  EXPECT_TRUE(v.allowed) << v.message;
+  EXPECT_FALSE(v.warnings.empty());  // an unknown source is skipped with a warning, as in Falco
+}
+
 TEST_F(FalcoRuleValidator, DeletesAreNotChecked) {
   EXPECT_TRUE(validate_(request("DELETE", nullptr)).allowed);
 }
