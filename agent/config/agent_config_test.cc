@@ -33,6 +33,24 @@ node_name: n1
   EXPECT_EQ(c.node_name, "n1");
 }
 
+TEST(AgentConfig, ClusterKeysDoNotTurnClusterModeOn) {
+  AgentConfig c;
+  Status s = apply_config_yaml(R"(
+kubeconfig: /etc/kube.conf
+namespace: sec
+bundle_dir: /var/tmp/bundles
+secrets_dir: /var/tmp/secrets
+node_name: n1
+)", "cfg.yaml", c);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(c.kubeconfig, "/etc/kube.conf");
+  EXPECT_EQ(c.cluster_namespace, "sec");
+  EXPECT_EQ(c.bundle_dir, "/var/tmp/bundles");
+  EXPECT_EQ(c.secrets_dir, "/var/tmp/secrets");
+  // Only --node-name on the command line starts cluster mode.
+  EXPECT_FALSE(c.cluster);
+}
+
 TEST(AgentConfig, ErrorsNameTheKeyAndLine) {
   AgentConfig c;
   Status s = apply_config_yaml("output_format: json\nbuffers:\n  ring_buffer_bytes: 1000\n", "cfg.yaml", c);

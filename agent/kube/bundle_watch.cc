@@ -1,5 +1,6 @@
 #include "agent/kube/bundle_watch.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "agent/kube/bundle_fetch.h"
@@ -7,6 +8,11 @@
 #include "kube/backoff.h"
 
 namespace peregrine::agent::cluster {
+namespace {
+
+constexpr size_t kMaxErrorBytes = 1024;
+
+}  // namespace
 
 BundleWatch::BundleWatch(std::shared_ptr<kube::Client> client, BundleWatchOptions options, Apply apply,
                          AgentLease& lease, Log log)
@@ -98,6 +104,9 @@ bool BundleWatch::bring_in(const std::string& name) {
     return false;
   }
   log_(error + (fetched.transient ? " (retrying)" : "; the previous rules stay in force"));
+  // The annotation is one line of bounded size, whatever the error text holds.
+  std::replace(error.begin(), error.end(), '\n', ' ');
+  if (error.size() > kMaxErrorBytes) error = error.substr(0, kMaxErrorBytes - 3) + "...";
   status_.error = error;
   lease_.report(status_);
   return fetched.transient;

@@ -151,6 +151,7 @@ def cluster(tmp_path_factory):
                                   "--config", str(config)])
     yield server, api, agent, work
     rc = agent.stop()
+    print("\nagent log:\n" + agent.stderr())
     server.stop()
     assert rc == 0, agent.stderr()
 
@@ -269,6 +270,27 @@ def test_corrupt_bundle_keeps_the_old_rules_and_reports_the_error(cluster):
     assign(api, good)
     lease = wait_lease(api, lambda l: "peregrine.dev/bundle-error" not in annotations(l), 10)
     assert lease and annotations(lease)["peregrine.dev/bundle"] == good, api.get(LEASE)
+
+
+def test_a_part_written_late_is_waited_for(cluster):
+    _, api, agent, _ = cluster
+    h, objects = build_bundle([("000-cluster.yaml", "", shadow_rule("Bundle B shadow read")),
+                               ("010-team-a-hostname.yaml", "team-a", TENANT_RULE),
+                               ("020-extra.yaml", "", "- list: extra_names\n  items: [a]\n")],
+                              gzip_files={"010-team-a-hostname.yaml", "020-extra.yaml"})
+    main, part = objects
+    publish(api, [main])
+    assign(api, h)
+    lease = wait_lease(api, lambda l: part["metadata"]["name"] in annotations(l).get("peregrine.dev/bundle-error", ""),
+                       10)
+    assert lease, (api.get(LEASE), agent.stderr())
+    assert annotations(lease)["peregrine.dev/bundle"] == STATE["b"]
+    publish(api, [part])
+    lease = wait_lease(api, lambda l: annotations(l).get("peregrine.dev/bundle") == h, 15)
+    assert lease, (api.get(LEASE), agent.stderr())
+    assert "peregrine.dev/bundle-error" not in annotations(lease)
+    assign(api, STATE["b"])
+    assert wait_lease(api, lambda l: annotations(l).get("peregrine.dev/bundle") == STATE["b"], 10)
 
 
 def test_bundle_outputs_replace_the_agents_and_go_away_with_them(cluster):
