@@ -15,6 +15,7 @@
 
 #include "kube/testing/api_test_server.h"
 #include "outputs/core/dispatcher.h"
+#include "outputs/core/jittered_backoff.h"
 #include "outputs/sinks/falcoalert/alert_key.h"
 #include "outputs/sinks/falcoalert/falcoalert_sink.h"
 #include "outputs/sinks/falcoalert/testing_api.h"
