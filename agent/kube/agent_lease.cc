@@ -40,7 +40,8 @@ nlohmann::json AgentLease::patch_for(const std::string& node, const AgentStatus&
                                      std::chrono::system_clock::time_point now) {
   nlohmann::json annotations = {{"peregrine.dev/bundle", status.bundle}};
   // null removes the key in a merge patch.
-  annotations["peregrine.dev/bundle-error"] = status.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(status.error);
+  annotations["peregrine.dev/bundle-error"] =
+      status.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(status.error);
   return {{"metadata",
            {{"labels",
              {{"app.kubernetes.io/part-of", "peregrine"},

@@ -30,7 +30,9 @@ Result<ManifestFile> parse_file(const nlohmann::json& f, const std::string& wher
   file.encoding = str(f, "encoding");
   file.sha256 = str(f, "sha256");
   if (file.encoding.empty()) file.encoding = "identity";
-  if (!safe_file_name(file.name)) return make_error("manifest.json: " + where + " has no usable name '" + file.name + "'");
+  if (!safe_file_name(file.name)) {
+    return make_error("manifest.json: " + where + " has no usable name '" + file.name + "'");
+  }
   if (file.object.empty()) return make_error("manifest.json: " + file.name + " names no object");
   if (file.encoding != "identity" && file.encoding != "gzip") {
     return make_error("manifest.json: " + file.name + " has unknown encoding '" + file.encoding + "'");

@@ -99,8 +99,8 @@ bool BundleWatch::bring_in(const std::string& name) {
     status_ = {fetched.bundle->hash, ""};
     lease_.report(status_);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    log_("bundle " + name + " (" + fetched.bundle->hash + ") in force: " + std::to_string(fetched.bundle->files.size()) +
-         " files from " + dir + ", " + std::to_string(ms.count()) + " ms");
+    log_("bundle " + name + " in force: " + std::to_string(fetched.bundle->files.size()) + " files from " + dir +
+         ", " + std::to_string(ms.count()) + " ms");
     return false;
   }
   log_(error + (fetched.transient ? " (retrying)" : "; the previous rules stay in force"));

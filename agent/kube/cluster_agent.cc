@@ -9,8 +9,8 @@ Result<std::shared_ptr<kube::Client>> cluster_client(const ClusterOptions& optio
       options.kubeconfig.empty() ? kube::in_cluster_config(kube::process_environment())
                                  : kube::load_kubeconfig(options.kubeconfig);
   if (!config) {
-    return make_error((options.kubeconfig.empty() ? std::string("in-cluster config") : "--kubeconfig " + options.kubeconfig) +
-                      ": " + config.error().describe());
+    std::string what = options.kubeconfig.empty() ? "in-cluster config" : "--kubeconfig " + options.kubeconfig;
+    return make_error(what + ": " + config.error().describe());
   }
   return std::make_shared<kube::Client>(std::move(*config));
 }

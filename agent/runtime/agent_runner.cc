@@ -12,6 +12,7 @@
 #include "agent/capture/live_capture.h"
 #include "agent/capture/state_recorder.h"
 #include "agent/events/event_builder.h"
+#include "agent/kube/bundle_outputs.h"
 #include "agent/kube/cluster_agent.h"
 #include "agent/runtime/alert_queue.h"
 #include "agent/runtime/dispatcher_output.h"
@@ -19,7 +20,6 @@
 #include "agent/runtime/metrics.h"
 #include "agent/runtime/metrics_server.h"
 #include "agent/runtime/output_switch.h"
-#include "agent/kube/bundle_outputs.h"
 #include "outputs/config/config_file.h"
 #include "agent/runtime/pipeline.h"
 #include "agent/runtime/reloader.h"
@@ -94,7 +94,8 @@ std::string apply_bundle(Reloader& reloader, OutputSwitch& outputs, std::string&
     // No outputs file: back to the --config outputs. The old sinks flush off this thread.
     outputs.replace(std::move(sinks), kOutputsGrace);
     outputs_in_force = identity;
-    log_line("bundle " + bundle.hash + ": " + (identity.empty() ? "outputs from the agent's config" : "outputs from " + dir + "/" + bundle.outputs->name));
+    log_line("bundle " + bundle.hash + ": outputs from " +
+             (identity.empty() ? std::string("the agent's config") : dir + "/" + bundle.outputs->name));
   }
   return "";
 }
