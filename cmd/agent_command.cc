@@ -16,8 +16,8 @@ namespace {
 
 constexpr const char* kHelp = R"(usage: peregrine agent --rules PATH [--rules PATH]... [--config FILE] [-o json|text]
                        [--driver auto|ebpf|kmod] [--record FILE] [--metrics-addr HOST:PORT]
-                       [--node-name NAME] [--host-root DIR] [--min-priority P] [--all-matches]
-                       [--workers N] [--kubeconfig FILE] [--namespace NS]
+                       [--host-root DIR] [--min-priority P] [--all-matches] [--workers N]
+       peregrine agent --node-name NAME [--kubeconfig FILE] [--namespace NS] [--rules PATH]... [...]
 
 Watches this node's syscalls with the eBPF probe, keeps process, fd, user and container state,
 and prints an alert per rule match on stdout (-o json: one Falco-compatible JSON object a line).
