@@ -272,7 +272,10 @@ int run_agent(const AgentConfig& config) {
 
   g_reloader.store(nullptr);
   cluster_agent.reset();  // no bundle swaps from here on
-  workers.reset();  // evaluates what is queued, then pushes the last alerts
+  if (workers) workers->drain();  // evaluates what is queued, then pushes the last alerts
+  // Counted before the workers go: the pipeline reads their count.
+  const uint64_t alerts = pipeline.alerts();
+  workers.reset();
   // The built-in queue drains its lines; every sink flushes in parallel. (On an early error
   // return the destructors stop them with no grace instead.)
   outputs.shutdown(kOutputsGrace);
@@ -280,7 +283,7 @@ int run_agent(const AgentConfig& config) {
   if (file_out) std::fclose(file_out);
   CaptureStats cs = source.stats();
   log_line("agent stopped: " + std::to_string(metrics.events.load()) + " events, " +
-           std::to_string(pipeline.alerts()) + " alerts, " + std::to_string(cs.kernel_drops) + " dropped in kernel, " +
+           std::to_string(alerts) + " alerts, " + std::to_string(cs.kernel_drops) + " dropped in kernel, " +
            std::to_string(cs.decode_errors) + " undecodable");
   return 0;
 }

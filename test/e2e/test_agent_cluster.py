@@ -413,3 +413,38 @@ def test_tenant_rules_see_only_their_namespace(cluster, pods):
     for m in (marker_b, marker_host):
         assert not agent.matching(lambda x: x["rule"] == "Tenant hostname read"
                                   and f"{m}-h" in fields(x).get("proc.cmdline", "")), m
+
+
+def test_assignment_present_at_start_with_worker_threads(tmp_path):
+    """An agent (re)started on a node that already has a bundle runs it from the first list,
+    and with --workers the alerts still pass through the bundle's rules and outputs."""
+    require_root()
+    server = ApiServer(tmp_path)
+    try:
+        api = Api(server.url)
+        api.create("/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
+        sink = tmp_path / "alerts.json"
+        h, objects = build_bundle([("000-cluster.yaml", "", shadow_rule("Bundle E shadow read"))],
+                                  gzip_files={"000-cluster.yaml"},
+                                  outputs=f"outputs:\n  - {{name: f, type: file, path: {sink}}}\n")
+        publish(api, objects)
+        assign(api, h)
+        config = tmp_path / "agent.yaml"
+        config.write_text(f"bundle_dir: {tmp_path / 'bundles'}\nsecrets_dir: {tmp_path / 'secrets'}\n")
+        agent = Agent([], extra_args=["--node-name", NODE, "--kubeconfig", str(server.write_kubeconfig(
+            tmp_path / "kubeconfig")), "--config", str(config), "--workers", "2"])
+        try:
+            assert wait_lease(api, lambda l: annotations(l).get("peregrine.dev/bundle") == h, 10), agent.stderr()
+            marker = uuid.uuid4().hex[:8]
+            deadline = time.time() + 10
+            found = []
+            while time.time() < deadline and not found:
+                subprocess.run(["cat", "/etc/shadow", f"/nonexistent/{marker}"], capture_output=True, timeout=10)
+                time.sleep(0.1)
+                if sink.exists():
+                    found = [l for l in sink.read_text().splitlines() if marker in l and "Bundle E" in l]
+            assert found, agent.stderr()
+        finally:
+            assert agent.stop() == 0, agent.stderr()
+    finally:
+        server.stop()
