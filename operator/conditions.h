@@ -20,6 +20,7 @@ inline constexpr const char* kAllAgentsApplied = "AllAgentsApplied";
 inline constexpr const char* kPending = "Pending";
 inline constexpr const char* kNoAgents = "NoAgents";
 inline constexpr const char* kNotAccepted = "NotAccepted";
+inline constexpr const char* kInvalidOutput = "InvalidOutput";
 }  // namespace reason
 
 struct Condition {

@@ -7,6 +7,8 @@
 #include <httplib.h>
 
 #include "kube/backoff.h"
+#include "kube/clock.h"
+#include "operator/outputs_integration.h"
 
 namespace peregrine::op {
 
@@ -29,13 +31,14 @@ Controller::Controller(std::shared_ptr<kube::Client> client, ControllerOptions o
     : client_(std::move(client)), options_(std::move(options)), engine_("peregrine-operator") {
   if (options_.identity.empty()) options_.identity = default_identity();
   falco_rules_ = &add_informer(falco_rules_ref(), "", "");
-  falco_outputs_ = &add_informer(falco_outputs_ref(), options_.ns, "");
+  falco_outputs_ = &add_informer(falco_outputs_ref(), "", "");
   nodes_ = &add_informer(nodes_ref(), "", "");
   leases_ = &add_informer(leases_ref(), options_.ns, "peregrine.dev/component=agent");
   bundles_ = &add_informer(config_maps_ref(), options_.ns, kBundleLabel);
   reconciler_ = std::make_unique<Reconciler>(client_, options_.ns, engine_,
                                              Caches{falco_rules_, falco_outputs_, nodes_, leases_, bundles_},
                                              options_.limits);
+  reconciler_->set_outputs_renderer(make_outputs_renderer(client_));
 }
 
 Controller::~Controller() { stop(); }
@@ -104,7 +107,12 @@ Status Controller::start() {
     config.callbacks.on_new_leader = [this](const std::string& id) {
       if (id != options_.identity) log("leader is now " + (id.empty() ? std::string("nobody") : id));
     };
-    auto elector = kube::LeaderElector::create(client_, std::move(config));
+    // Election requests must end well inside the renew deadline; the main client's timeout is
+    // sized for bundle writes, so the elector gets a client of its own.
+    kube::ClientConfig election_config = client_->config();
+    election_config.request_timeout = std::min(election_config.request_timeout, options_.renew_deadline / 3);
+    election_config.connect_timeout = std::min(election_config.connect_timeout, election_config.request_timeout);
+    auto elector = kube::LeaderElector::create(std::make_shared<kube::Client>(election_config), std::move(config));
     if (!elector) return elector.error();
     elector_ = std::move(*elector);
     elector_->start();
@@ -112,6 +120,7 @@ Status Controller::start() {
     metrics_.leader = 1;
   }
   worker_ = std::thread([this] { work(); });
+  if (options_.prune_interval.count() > 0) pruner_ = std::thread([this] { prune_loop(); });
   return {};
 }
 
@@ -123,6 +132,7 @@ void Controller::stop() {
   }
   cv_.notify_all();
   if (worker_.joinable()) worker_.join();
+  if (pruner_.joinable()) pruner_.join();
   // Released only once no pass is running, so the successor never overlaps our writes.
   if (elector_) elector_->stop();
   for (auto& informer : informers_) informer->stop();
@@ -193,6 +203,34 @@ void Controller::work() {
     }
     lock.lock();
     if (result.ok() == false) next = std::chrono::steady_clock::now() + retry;
+  }
+}
+
+}  // namespace peregrine::op
+
+namespace peregrine::op {
+
+void Controller::prune_loop() {
+  kube::SystemClock clock;
+  alerts::AlertPruner pruner(*client_, options_.prune, clock);
+  std::string last_error;
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, options_.prune_interval, [&] { return stopping_; });
+    if (stopping_ || !leading()) continue;
+    lock.unlock();
+    auto report = pruner.prune();
+    if (!report) {
+      // Said once, not every interval (a cluster without the FalcoAlert CRD answers 404 forever).
+      if (report.error().describe() != last_error) log("pruning FalcoAlerts: " + report.error().describe());
+      last_error = report.error().describe();
+    } else {
+      last_error.clear();
+      if (report->expired || report->over_limit)
+        log("pruned FalcoAlerts: " + std::to_string(report->expired) + " expired, " +
+            std::to_string(report->over_limit) + " over the limit, " + std::to_string(report->remaining()) + " left");
+    }
+    lock.lock();
   }
 }
 

@@ -6,7 +6,9 @@
 // Every informer event marks the world dirty; the worker waits `debounce` after the first mark
 // so a burst (kubectl apply -f dir/) costs one pass, then reconciles — only while leading. A
 // failed pass is retried with exponential backoff; a resync pass runs every `resync` anyway,
-// because an agent Lease expiring produces no event.
+// because an agent Lease expiring produces no event. While leading, FalcoAlerts are pruned every
+// prune_interval (operator/alerts) on a thread of their own, so a long prune never delays a
+// bundle.
 //
 // Thread-safety: start() and stop() from one thread; ready() and metrics() from any.
 
@@ -21,6 +23,7 @@
 #include "kube/client.h"
 #include "kube/informer.h"
 #include "kube/leader_election.h"
+#include "operator/alerts/alert_pruner.h"
 #include "operator/metrics.h"
 #include "operator/reconciler.h"
 
@@ -38,6 +41,8 @@ struct ControllerOptions {
   std::chrono::seconds lease_duration{15};
   std::chrono::milliseconds renew_deadline{10000}, retry_period{2000};
   BundleLimits limits;
+  std::chrono::seconds prune_interval{60};  // FalcoAlert pruning while leading; 0: never
+  alerts::PruneOptions prune;
   LogFn log;                     // null: stderr
 };
 
@@ -64,6 +69,7 @@ class Controller {
 
  private:
   void work();
+  void prune_loop();
   bool synced() const;
   void log(const std::string& line) const;
   kube::Informer& add_informer(const kube::ResourceRef& ref, const std::string& ns, const std::string& label_selector);
@@ -84,6 +90,7 @@ class Controller {
   bool stopping_ = false;
   bool need_recover_ = true;
   std::thread worker_;
+  std::thread pruner_;
 
   struct Http;
   std::unique_ptr<Http> http_;

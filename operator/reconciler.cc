@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "operator/conditions.h"
+
 namespace peregrine::op {
 
 using nlohmann::json;
@@ -60,6 +62,7 @@ World Reconciler::read_world() {
 
 kube::ApiStatus Reconciler::ensure_bundle(const RenderedBundle& bundle, const std::set<std::string>& existing,
                                           ReconcileStats& s) {
+  if (complete_.count(bundle.name) && existing.count(bundle.name)) return {};
   json main;
   if (existing.count(bundle.name)) {
     auto got = client_->get(config_maps_ref(), ns_, bundle.name);
@@ -67,10 +70,10 @@ kube::ApiStatus Reconciler::ensure_bundle(const RenderedBundle& bundle, const st
     main = std::move(*got);
   } else {
     auto created = client_->create(config_maps_ref(), ns_, bundle.config_maps[0]);
-    if (!created && created.error().is_already_exists()) created = client_->get(config_maps_ref(), ns_, bundle.name);
+    if (created) ++s.bundles_created;
+    else if (created.error().is_already_exists()) created = client_->get(config_maps_ref(), ns_, bundle.name);
     if (!created) return created.error();
     main = std::move(*created);
-    ++s.bundles_created;
   }
   json owner = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", bundle.name},
                 {"uid", main["metadata"].value("uid", "")}, {"blockOwnerDeletion", true}};
@@ -85,6 +88,7 @@ kube::ApiStatus Reconciler::ensure_bundle(const RenderedBundle& bundle, const st
     if (auto st = create_owned(config_maps_ref(), bundle.config_maps[i]); !st) return st;
   if (bundle.secret)
     if (auto st = create_owned(secrets_ref(), *bundle.secret); !st) return st;
+  complete_.insert(bundle.name);
   return {};
 }
 
@@ -115,16 +119,17 @@ kube::ApiResult<bool> Reconciler::write_assignments(const Plan& plan) {
   }
 }
 
-kube::ApiStatus Reconciler::write_status(const RuleStatusUpdate& update) {
-  auto cached = caches_.falco_rules->get(update.ns, update.name);
+kube::ApiStatus Reconciler::write_status(const kube::ResourceRef& ref, kube::Informer& cache,
+                                         const RuleStatusUpdate& update) {
+  auto cached = cache.get(update.ns, update.name);
   if (!cached) return {};  // deleted meanwhile
   json object = *cached;
   const int64_t generation = update.status.value("observedGeneration", int64_t{0});
   for (int attempt = 0;; ++attempt) {
     object["status"] = update.status;
-    auto r = client_->update_status(falco_rules_ref(), update.ns, object);
+    auto r = client_->update_status(ref, update.ns, object);
     if (r || !r.error().is_conflict() || attempt >= kConflictRetries) return r ? kube::ApiStatus{} : r.error();
-    auto fresh = client_->get(falco_rules_ref(), update.ns, update.name);
+    auto fresh = client_->get(ref, update.ns, update.name);
     if (!fresh) return fresh.error().is_not_found() ? kube::ApiStatus{} : kube::ApiStatus{fresh.error()};
     // A newer generation gets its own pass (the informer sees it); this status describes the old one.
     if ((*fresh)["metadata"].value("generation", int64_t{1}) != generation) return {};
@@ -154,19 +159,64 @@ void Reconciler::collect_garbage(const Plan& plan, const World& world, const Log
     for (const json& p : world.bundle_objects)
       if (is_part(p) && name_of(p).rfind(name + "-", 0) == 0) (void)client_->remove(config_maps_ref(), ns_, name_of(p));
     (void)client_->remove(secrets_ref(), ns_, name);
+    complete_.erase(name);
     ++s.bundles_deleted;
     log("deleted unused bundle " + name);
   }
 }
 
+// Every bundle of this plan holds the current outputs, so an agent runs the current generation
+// of every accepted FalcoOutput exactly when it runs one of them.
+std::vector<RuleStatusUpdate> Reconciler::output_statuses(const std::vector<OutputVerdict>& verdicts, const Plan& plan,
+                                                          const World& world) {
+  std::set<std::string> current;
+  for (const auto& [name, b] : plan.bundles) current.insert(b.hash);
+  std::set<std::string> nodes;
+  for (const json& n : world.nodes) nodes.insert(name_of(n));
+  int desired = 0, applied = 0;
+  for (const json& l : world.agent_leases) {
+    AgentState a = agent_state(l, world.now);
+    if (!a.live || !nodes.count(a.node)) continue;
+    ++desired;
+    if (current.count(a.bundle_hash)) ++applied;
+  }
+  const std::string now = rfc3339_seconds(world.now);
+  std::vector<RuleStatusUpdate> out;
+  for (const OutputVerdict& v : verdicts) {
+    Condition accepted{"Accepted", v.accepted, v.accepted ? reason::kValid : reason::kInvalidOutput,
+                       v.accepted ? "the agents can build this output" : v.message, v.generation};
+    Condition applied_cond{"Applied", false, reason::kPending, "", v.generation};
+    if (!v.accepted) {
+      applied_cond.reason = reason::kNotAccepted;
+      applied_cond.message = "generation " + std::to_string(v.generation) + " is not accepted";
+    } else if (desired == 0) {
+      applied_cond.reason = reason::kNoAgents;
+      applied_cond.message = "no live agent";
+    } else {
+      applied_cond.status = applied == desired;
+      applied_cond.reason = applied_cond.status ? reason::kAllAgentsApplied : reason::kPending;
+      applied_cond.message = std::to_string(applied) + " of " + std::to_string(desired) + " agents run generation " +
+                             std::to_string(v.generation);
+    }
+    const json& previous = v.status.value("conditions", json());
+    json status = {{"observedGeneration", v.generation},
+                   {"conditions", {condition_json(accepted, previous, now), condition_json(applied_cond, previous, now)}},
+                   {"agents", {{"desired", desired}, {"applied", applied}}}};
+    if (status != v.status) out.push_back({v.ns, v.name, std::move(status)});
+  }
+  return out;
+}
+
 Result<ReconcileStats> Reconciler::run(const LogFn& log) {
   ReconcileStats s;
   World world = read_world();
+  std::vector<OutputVerdict> output_verdicts;
   if (outputs_renderer_ && caches_.falco_outputs) {
     auto outputs = outputs_renderer_(caches_.falco_outputs->list());
     if (!outputs) return make_error("rendering FalcoOutputs: " + outputs.error().message);
     world.outputs_yaml = std::move(outputs->yaml);
     world.secrets = std::move(outputs->secrets);
+    output_verdicts = std::move(outputs->verdicts);
   }
   Plan plan = planner_.plan(world);
   for (const std::string& p : plan.problems) log(p);
@@ -189,7 +239,13 @@ Result<ReconcileStats> Reconciler::run(const LogFn& log) {
 
   std::string status_errors;
   for (const RuleStatusUpdate& u : plan.statuses) {
-    if (auto st = write_status(u); !st) status_errors += " " + u.ns + "/" + u.name + ": " + st.error().describe();
+    if (auto st = write_status(falco_rules_ref(), *caches_.falco_rules, u); !st)
+      status_errors += " " + u.ns + "/" + u.name + ": " + st.error().describe();
+    else ++s.statuses_written;
+  }
+  for (const RuleStatusUpdate& u : output_statuses(output_verdicts, plan, world)) {
+    if (auto st = write_status(falco_outputs_ref(), *caches_.falco_outputs, u); !st)
+      status_errors += " " + u.ns + "/" + u.name + ": " + st.error().describe();
     else ++s.statuses_written;
   }
   if (!status_errors.empty()) return make_error("status writes failed:" + status_errors);

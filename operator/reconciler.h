@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,20 @@ struct Caches {
   kube::Informer* bundles = nullptr;        // ConfigMaps labelled peregrine.dev/bundle in the namespace
 };
 
-// What the FalcoOutputs render to: filled by the outputs integration (operator/outputs), null
-// when there is none. Returns the outputs.yaml text (nullopt: no FalcoOutputs) and the
-// credentials it refers to.
+// What the FalcoOutputs render to (outputs_integration.h wires operator/outputs in): the
+// outputs.yaml text (nullopt: no FalcoOutputs at all), the credentials it refers to, and the
+// Accepted verdict of every FalcoOutput.
+struct OutputVerdict {
+  std::string ns, name;
+  int64_t generation = 0;
+  bool accepted = true;
+  std::string message;
+  nlohmann::json status;  // the object's current status
+};
 struct RenderedOutputs {
   std::optional<std::string> yaml;
   std::vector<SecretUse> secrets;
+  std::vector<OutputVerdict> verdicts;
 };
 using OutputsRenderer = std::function<Result<RenderedOutputs>(const std::vector<nlohmann::json>& falco_outputs)>;
 
@@ -61,7 +70,9 @@ class Reconciler {
   World read_world();
   kube::ApiStatus ensure_bundle(const RenderedBundle& bundle, const std::set<std::string>& existing, ReconcileStats& s);
   kube::ApiResult<bool> write_assignments(const Plan& plan);
-  kube::ApiStatus write_status(const RuleStatusUpdate& update);
+  kube::ApiStatus write_status(const kube::ResourceRef& ref, kube::Informer& cache, const RuleStatusUpdate& update);
+  std::vector<RuleStatusUpdate> output_statuses(const std::vector<OutputVerdict>& verdicts, const Plan& plan,
+                                                const World& world);
   void collect_garbage(const Plan& plan, const World& world, const LogFn& log, ReconcileStats& s);
 
   std::shared_ptr<kube::Client> client_;
@@ -69,6 +80,9 @@ class Reconciler {
   Caches caches_;
   Planner planner_;
   OutputsRenderer outputs_renderer_;
+  // Bundles whose every object this process has created or seen: later passes skip them
+  // without a request. Forgotten when the bundle is deleted.
+  std::set<std::string> complete_;
 };
 
 inline constexpr const char* kAssignmentsName = "peregrine-assignments";

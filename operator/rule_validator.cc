@@ -31,11 +31,9 @@ std::vector<engine::Diagnostic> RuleValidator::compile_errors(const std::vector<
   for (const RuleSource* s : sources) key += s->key + '\0' + s->tenant + '\0' + sha256_hex(s->text) + '\n';
   key = sha256_hex(key);
   if (auto it = set_cache_.find(key); it != set_cache_.end()) return it->second;
-  // TODO(engine tenants): pass s->tenant once engine::RuleText / load_texts(vector<RuleText>)
-  // is in engine/; until then tenant files load as cluster-wide text.
-  std::vector<std::pair<std::string, std::string>> files;
+  std::vector<engine::RuleText> files;
   files.reserve(sources.size());
-  for (const RuleSource* s : sources) files.emplace_back(s->key, s->text);
+  for (const RuleSource* s : sources) files.emplace_back(s->key, s->text, s->tenant);
   ++compiles_;
   auto errors = all_errors(engine_.load_texts(files).report);
   if (set_cache_.size() >= kCacheLimit) set_cache_.clear();
@@ -46,7 +44,7 @@ std::vector<engine::Diagnostic> RuleValidator::compile_errors(const std::vector<
 AloneVerdict RuleValidator::check_alone(const RuleSource& source) {
   std::string key = sha256_hex(source.tenant + '\0' + source.key + '\0' + source.text);
   if (auto it = alone_cache_.find(key); it != alone_cache_.end()) return it->second;
-  std::vector<std::pair<std::string, std::string>> files{{source.key, source.text}};
+  std::vector<engine::RuleText> files{engine::RuleText(source.key, source.text, source.tenant)};
   ++compiles_;
   auto result = engine_.load_texts(files);
   AloneVerdict verdict;

@@ -1,0 +1,205 @@
+// The running Controller against the API test server with the real CRDs: bundles and the
+// assignment appear, an agent Lease flips Applied, deleting a FalcoRule garbage-collects the
+// bundle it leaves unused (parts included), and a restarted operator keeps the last good text.
+
+#include "operator/controller.h"
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include "kube/lease_record.h"
+#include "kube/testing/api_test_server.h"
+
+namespace peregrine::op {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+const std::string kNs = "peregrine-system";
+
+json to_json(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      json out = json::object();
+      for (const auto& kv : n) out[kv.first.as<std::string>()] = to_json(kv.second);
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      json out = json::array();
+      for (const auto& v : n) out.push_back(to_json(v));
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string s = n.Scalar();
+      if (n.Tag() == "!") return s;  // quoted
+      if (s == "true" || s == "false") return s == "true";
+      char* end = nullptr;
+      long long v = std::strtoll(s.c_str(), &end, 10);
+      if (!s.empty() && *end == '\0') return v;
+      return s;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+std::string rule_text(const std::string& name) {
+  return "- rule: " + name + "\n  desc: d\n  condition: evt.type = openat\n  output: o\n  priority: NOTICE\n";
+}
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.ok());
+    YAML::Node crd = YAML::LoadFile(std::string(PEREGRINE_SOURCE_DIR) + "/crds/peregrine.dev_falcorules.yaml");
+    ASSERT_TRUE(client_->create({"apiextensions.k8s.io", "v1", "customresourcedefinitions", false}, "", to_json(crd)));
+    crd = YAML::LoadFile(std::string(PEREGRINE_SOURCE_DIR) + "/crds/peregrine.dev_falcooutputs.yaml");
+    ASSERT_TRUE(client_->create({"apiextensions.k8s.io", "v1", "customresourcedefinitions", false}, "", to_json(crd)));
+    for (const char* ns : {"peregrine-system", "team-a"})
+      ASSERT_TRUE(client_->create({"", "v1", "namespaces", false}, "", {{"metadata", {{"name", ns}}}}));
+    ASSERT_TRUE(client_->create(nodes_ref(), "", {{"metadata", {{"name", "node-1"}, {"labels", {{"pool", "web"}}}}}}));
+    ASSERT_TRUE(client_->create(nodes_ref(), "", {{"metadata", {{"name", "node-2"}, {"labels", {{"pool", "db"}}}}}}));
+  }
+
+  std::unique_ptr<Controller> start(BundleLimits limits = {}) {
+    ControllerOptions o;
+    o.ns = kNs;
+    o.leader_elect = false;
+    o.limits = limits;
+    o.resync = 200ms;
+    o.log = [](const std::string&) {};
+    auto c = std::make_unique<Controller>(client_, o);
+    EXPECT_TRUE(c->start());
+    return c;
+  }
+
+  void apply_rule(const std::string& ns, const std::string& name, const std::string& text, json selector = nullptr) {
+    json fr = {{"apiVersion", "peregrine.dev/v1alpha1"}, {"kind", "FalcoRule"},
+               {"metadata", {{"name", name}, {"namespace", ns}}}, {"spec", {{"rules", text}}}};
+    if (!selector.is_null()) fr["spec"]["nodeSelector"] = selector;
+    auto existing = client_->get(falco_rules_ref(), ns, name);
+    if (existing) {
+      json next = *existing;
+      next["spec"] = fr["spec"];
+      ASSERT_TRUE(client_->update(falco_rules_ref(), ns, next));
+    } else {
+      ASSERT_TRUE(client_->create(falco_rules_ref(), ns, fr));
+    }
+  }
+
+  std::string assignment(const std::string& node) {
+    auto cm = client_->get(config_maps_ref(), kNs, "peregrine-assignments");
+    return cm ? (*cm)["data"].value(node, "") : "";
+  }
+
+  template <typename F>
+  bool eventually(F f, std::chrono::milliseconds timeout = 10s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (f()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return f();
+  }
+
+  json condition(const std::string& ns, const std::string& name, const std::string& type) {
+    auto fr = client_->get(falco_rules_ref(), ns, name);
+    if (fr)
+      for (const json& c : (*fr)["status"].value("conditions", json::array()))
+        if (c["type"] == type) return c;
+    return nullptr;
+  }
+
+  kube::testing::ApiTestServer server_;
+  std::shared_ptr<kube::Client> client_ = std::make_shared<kube::Client>(server_.config());
+};
+
+TEST_F(ControllerTest, BundlesAssignmentsAppliedAndGarbageCollection) {
+  apply_rule(kNs, "all", rule_text("All"));
+  apply_rule("team-a", "web", rule_text("Web"), {{"matchLabels", {{"pool", "web"}}}});
+  auto c = start();
+  ASSERT_TRUE(eventually([&] { return !assignment("node-1").empty() && !assignment("node-2").empty(); }));
+  std::string b1 = assignment("node-1"), b2 = assignment("node-2");
+  EXPECT_NE(b1, b2);
+  auto cm = client_->get(config_maps_ref(), kNs, b1);
+  ASSERT_TRUE(cm);
+  json m = json::parse((*cm)["data"]["manifest.json"].get<std::string>());
+  ASSERT_EQ(m["files"].size(), 2u);
+  EXPECT_EQ(m["files"][1]["tenant"], "team-a");
+
+  // Agent Leases reporting their bundles.
+  for (const auto& [node, bundle] : {std::pair{"node-1", b1}, std::pair{"node-2", b2}}) {
+    kube::LeaseRecord r;
+    r.holder_identity = node;
+    r.lease_duration_seconds = 30;
+    r.renew_time = std::chrono::system_clock::now();
+    json lease = {{"metadata", {{"name", std::string("peregrine-agent-") + node}, {"namespace", kNs},
+                                {"labels", {{"peregrine.dev/component", "agent"}, {"peregrine.dev/node", node}}},
+                                {"annotations", {{"peregrine.dev/bundle", bundle.substr(17)}}}}},
+                  {"spec", kube::lease_spec(r)}};
+    ASSERT_TRUE(client_->create(leases_ref(), kNs, lease));
+  }
+  ASSERT_TRUE(eventually([&] { return condition(kNs, "all", "Applied").value("status", "") == "True"; }));
+  auto all = client_->get(falco_rules_ref(), kNs, "all");
+  EXPECT_EQ((*all)["status"]["agents"], json({{"desired", 2}, {"applied", 2}}));
+  auto web = client_->get(falco_rules_ref(), "team-a", "web");
+  EXPECT_EQ((*web)["status"]["agents"], json({{"desired", 1}, {"applied", 1}}));
+
+  // node-1's bundle is unused once the web rule is gone.
+  ASSERT_TRUE(client_->remove(falco_rules_ref(), "team-a", "web"));
+  ASSERT_TRUE(eventually([&] { return assignment("node-1") == b2; }));
+  EXPECT_TRUE(eventually([&] { return !client_->get(config_maps_ref(), kNs, b1).ok(); }));
+  EXPECT_TRUE(client_->get(config_maps_ref(), kNs, b2).ok());
+}
+
+TEST_F(ControllerTest, PartsAreOwnedAndDeletedWithTheirBundle) {
+  // Comments of random letters: text gzip cannot shrink under the small budget.
+  std::minstd_rand rng(1);
+  std::string big;
+  for (int i = 0; i < 40; ++i) {
+    big += rule_text("R" + std::to_string(i)) + "# ";
+    for (int k = 0; k < 60; ++k) big += char('a' + rng() % 26);
+    big += "\n";
+  }
+  apply_rule(kNs, "big", big);
+  apply_rule(kNs, "big2", big + "# two\n");
+  auto c = start({.object_budget = 4000});
+  ASSERT_TRUE(eventually([&] { return !assignment("node-1").empty(); }));
+  std::string bundle = assignment("node-1");
+  auto main = client_->get(config_maps_ref(), kNs, bundle);
+  ASSERT_TRUE(main);
+  auto part = client_->get(config_maps_ref(), kNs, bundle + "-1");
+  ASSERT_TRUE(part) << "the files spilled into parts";
+  EXPECT_EQ((*part)["metadata"]["ownerReferences"][0]["uid"], (*main)["metadata"]["uid"]);
+
+  ASSERT_TRUE(client_->remove(falco_rules_ref(), kNs, "big2"));
+  ASSERT_TRUE(eventually([&] { return assignment("node-1") != bundle; }));
+  EXPECT_TRUE(eventually([&] { return !client_->get(config_maps_ref(), kNs, bundle + "-1").ok(); }));
+}
+
+TEST_F(ControllerTest, RestartedOperatorKeepsTheLastGoodText) {
+  apply_rule(kNs, "r", rule_text("R"));
+  std::string good;
+  {
+    auto c = start();
+    ASSERT_TRUE(eventually([&] { return !assignment("node-1").empty(); }));
+    good = assignment("node-1");
+  }
+  apply_rule(kNs, "r", "- rule: R\n  condition: evt.type = = x\n");
+  auto c = start();
+  ASSERT_TRUE(eventually([&] {
+    json a = condition(kNs, "r", "Accepted");
+    return a.value("status", "") == "False" && a.value("observedGeneration", 0) == 2;
+  }));
+  EXPECT_EQ(assignment("node-1"), good);
+  EXPECT_TRUE(client_->get(config_maps_ref(), kNs, good).ok());
+}
+
+}  // namespace
+}  // namespace peregrine::op
