@@ -24,7 +24,8 @@ def kubectl(apiserver, tmp_path):
     k = Kubectl(FOUND["1.32"], apiserver.write_kubeconfig(tmp_path / "kubeconfig"), tmp_path)
     k("apply", "-f", CRD)
     for ns in ("peregrine-system", "shop"):
-        k("create", "namespace", ns)
+        # apply, not `create namespace`: kubectl sends built-in kinds it creates as protobuf.
+        k("apply", "-f", "-", stdin=f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n")
     return k
 
 

@@ -15,6 +15,16 @@ std::string field_text(const nlohmann::ordered_json& fields, const char* name) {
   return it->dump();
 }
 
+// Whether an audit alert is about a pod. A rule's output names only some fields, so besides
+// ka.target.resource the subresources that exist only on pods tell it too.
+bool targets_pod(const nlohmann::ordered_json& fields) {
+  std::string resource = field_text(fields, "ka.target.resource");
+  if (!resource.empty()) return resource == "pods";
+  std::string sub = field_text(fields, "ka.target.subresource");
+  return sub == "exec" || sub == "attach" || sub == "portforward" || sub == "log" ||
+         sub == "ephemeralcontainers" || sub == "eviction" || sub == "binding";
+}
+
 }  // namespace
 
 std::string AlertKey::joined() const {
@@ -50,7 +60,7 @@ std::string joined_key_of(const engine::Alert& alert, const std::string& node_na
   std::string ns = field_text(f, "k8s.ns.name");
   if (ns.empty()) ns = field_text(f, "ka.target.namespace");
   std::string pod = field_text(f, "k8s.pod.name");
-  if (pod.empty() && field_text(f, "ka.target.resource") == "pods") pod = field_text(f, "ka.target.name");
+  if (pod.empty() && targets_pod(f)) pod = field_text(f, "ka.target.name");
   std::string container = field_text(f, "container.name");
   const std::string& node = node_name.empty() ? alert.hostname : node_name;
   std::string s;

@@ -25,7 +25,8 @@ struct AlertKey {
 
 // `node_name` empty: the alert's hostname. The namespace is k8s.ns.name (syscall) or
 // ka.target.namespace (k8s_audit); the pod is k8s.pod.name, or the target of an audit event on
-// pods; the container is container.name.
+// pods (ka.target.resource "pods", or without it a pod-only subresource such as exec); the
+// container is container.name.
 AlertKey key_of(const engine::Alert& alert, const std::string& node_name);
 // key_of(alert, node_name).joined() without building the five strings first (the event path).
 std::string joined_key_of(const engine::Alert& alert, const std::string& node_name);

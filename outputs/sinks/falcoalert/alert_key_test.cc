@@ -44,6 +44,13 @@ TEST(AlertKey, AuditAlertTakesTargetNamespaceAndPodTargets) {
   AlertKey cm = key_of(audit_alert("team-a", "configmaps", "settings"), "");
   EXPECT_EQ(cm.ns, "team-a");
   EXPECT_EQ(cm.pod, "");  // not a pod: no pod column
+  // A rule whose output names the subresource but not the resource.
+  engine::Alert exec = audit_alert("shop", "pods", "cart-7d9f");
+  exec.output_fields.erase("ka.target.resource");
+  exec.output_fields["ka.target.subresource"] = "exec";
+  EXPECT_EQ(key_of(exec, "").pod, "cart-7d9f");
+  exec.output_fields["ka.target.subresource"] = "status";
+  EXPECT_EQ(key_of(exec, "").pod, "");
 }
 
 TEST(AlertKey, JoinedRoundTripsAndMatchesTheEventPathForm) {
