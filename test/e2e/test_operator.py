@@ -3,6 +3,7 @@ FalcoRule go in, a bundle and the node assignment come out; a hand-made agent Le
 bundle flips Applied; a broken FalcoRule is refused with line:column and changes no bundle; a
 FalcoRule in another namespace ships as that tenant; with two operators only the leader writes
 and the other takes over when it dies."""
+import base64
 import datetime
 import json
 import os
@@ -244,3 +245,44 @@ def test_leader_election_one_writer_and_takeover(cluster):
     wait_for("op-b to ship the tenant rule",
              lambda: (lambda b2: b2 if b2 and b2 != bundle else None)(assignment(kubectl)), timeout=20)
     assert "leading as op-b" in b.output()
+
+
+def secret(value):
+    # data, not stringData: the API test server stores what it is given.
+    encoded = base64.b64encode(value.encode()).decode()
+    return f"""apiVersion: v1
+kind: Secret
+metadata: {{name: webhook-credentials, namespace: {NS}}}
+data: {{authorization: {encoded}}}
+"""
+
+
+def test_falcooutput_and_its_credentials_reach_the_bundle(cluster):
+    kubectl, start = cluster
+    kubectl("apply", "-f", "-", stdin=secret("Bearer e2e-token"))
+    kubectl("apply", "-n", NS, "-f", ROOT / "config" / "samples" / "peregrine.dev_v1alpha1_falcooutput.yaml")
+    start("--leader-elect=false")
+
+    def bundle_with_outputs():
+        b = assignment(kubectl)
+        return b if b and manifest(kubectl, b)["outputs"] else None
+
+    bundle = wait_for("a bundle with outputs", bundle_with_outputs)
+    m = manifest(kubectl, bundle)
+    cm = get_json(kubectl, "-n", NS, "configmap", bundle)
+    outputs_yaml = cm["data"]["outputs.yaml"]
+    assert f"{NS}.webhook-credentials" in outputs_yaml and "e2e-token" not in outputs_yaml
+    assert m["secret"] == bundle
+    assert m["secrets"] == [{"dir": f"{NS}.webhook-credentials", "key": "authorization",
+                             "secretKey": f"{NS}.webhook-credentials.authorization"}]
+    bundle_secret = get_json(kubectl, "-n", NS, "secret", bundle)
+    assert base64.b64decode(bundle_secret["data"][m["secrets"][0]["secretKey"]]) == b"Bearer e2e-token"
+    assert bundle_secret["metadata"]["ownerReferences"][0]["name"] == bundle
+    fo = wait_for("FalcoOutput Accepted", lambda: (lambda o: o if o and o.get("status") else None)(
+        get_json(kubectl, "-n", NS, "falcooutput", "siem-webhook")))
+    accepted = [c for c in fo["status"]["conditions"] if c["type"] == "Accepted"][0]
+    assert accepted["status"] == "True", accepted
+
+    # A rotated credential is a new bundle (Secrets are not watched: the 5 s resync reads them).
+    kubectl("apply", "-f", "-", stdin=secret("Bearer rotated"))
+    wait_for("a new bundle after rotation", lambda: (lambda b: b if b and b != bundle else None)(assignment(kubectl)))
