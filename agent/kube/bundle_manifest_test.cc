@@ -207,7 +207,7 @@ std::string read(const std::string& path) {
   return ss.str();
 }
 
-TEST(BundleStore, WritesPrivateFilesAndDropsOlderBundles) {
+TEST(BundleStore, WritesPrivateFilesAndPrunesOtherBundles) {
   namespace fs = std::filesystem;
   fs::path root = fs::temp_directory_path() / ("peregrine-bundle-store-" + std::to_string(::getpid()));
   fs::remove_all(root);
@@ -230,6 +230,9 @@ TEST(BundleStore, WritesPrivateFilesAndDropsOlderBundles) {
   next.hash = "fedcba9876543210";
   auto dir2 = store_bundle(root.string(), next);
   ASSERT_TRUE(dir2);
+  // Both stay until the new one is in force.
+  EXPECT_TRUE(fs::exists(*dir + "/000-cluster.yaml"));
+  prune_bundles(root.string(), *dir2);
   EXPECT_FALSE(fs::exists(*dir));
   EXPECT_TRUE(fs::exists(*dir2 + "/000-cluster.yaml"));
 

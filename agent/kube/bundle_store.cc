@@ -59,12 +59,16 @@ Result<std::string> store_bundle(const std::string& root, const Bundle& bundle) 
   }
   fs::remove_all(dir, ec);
   if (::rename(tmp.c_str(), dir.c_str()) != 0) return make_error(dir + ": " + std::strerror(errno));
+  return dir;
+}
+
+void prune_bundles(const std::string& root, const std::string& keep) {
+  std::error_code ec;
   std::vector<fs::path> older;
   for (const auto& entry : fs::directory_iterator(root, ec)) {
-    if (entry.path() != fs::path(dir)) older.push_back(entry.path());
+    if (entry.path() != fs::path(keep)) older.push_back(entry.path());
   }
   for (const fs::path& p : older) fs::remove_all(p, ec);
-  return dir;
 }
 
 Status store_secrets(const std::string& secrets_dir, const Bundle& bundle) {

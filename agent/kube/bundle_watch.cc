@@ -98,6 +98,7 @@ bool BundleWatch::bring_in(const std::string& name) {
   if (error.empty()) {
     status_ = {fetched.bundle->hash, ""};
     lease_.report(status_);
+    prune_bundles(options_.store_root, dir);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     log_("bundle " + name + " in force: " + std::to_string(fetched.bundle->files.size()) + " files from " + dir +
          ", " + std::to_string(ms.count()) + " ms");

@@ -243,7 +243,7 @@ def test_new_assignment_switches_rules_within_a_second(cluster):
 
 
 def test_corrupt_bundle_keeps_the_old_rules_and_reports_the_error(cluster):
-    _, api, agent, _ = cluster
+    _, api, agent, work = cluster
     good = STATE["b"]
     h, objects = build_bundle([("000-cluster.yaml", "", shadow_rule("Bundle C shadow read"))],
                               corrupt="000-cluster.yaml")
@@ -254,6 +254,8 @@ def test_corrupt_bundle_keeps_the_old_rules_and_reports_the_error(cluster):
     error = annotations(lease)["peregrine.dev/bundle-error"]
     assert "sha256 mismatch" in error and "000-cluster.yaml" in error and "\n" not in error
     assert annotations(lease)["peregrine.dev/bundle"] == good
+    # The node's copy of the bundle in force stays; the refused one is never applied.
+    assert (work / "bundles" / good / "000-cluster.yaml").is_file()
     marker = uuid.uuid4().hex[:8]
     assert trigger_until(agent, "Bundle B shadow read", marker, 5), agent.stderr()
     assert not agent.matching(lambda x: x["rule"] == "Bundle C shadow read")
@@ -265,6 +267,7 @@ def test_corrupt_bundle_keeps_the_old_rules_and_reports_the_error(cluster):
     lease = wait_lease(api, lambda l: h2 in annotations(l).get("peregrine.dev/bundle-error", ""), 10)
     assert lease, (api.get(LEASE), agent.stderr())
     assert annotations(lease)["peregrine.dev/bundle"] == good
+    assert (work / "bundles" / good / "000-cluster.yaml").is_file()
 
     # And a good bundle afterwards clears the error.
     assign(api, good)
