@@ -36,6 +36,11 @@ void AgentLease::report(AgentStatus status) {
   cv_.notify_all();
 }
 
+AgentStatus AgentLease::status() const {
+  std::lock_guard lock(mu_);
+  return wanted_;
+}
+
 nlohmann::json AgentLease::patch_for(const std::string& node, const AgentStatus& status,
                                      std::chrono::system_clock::time_point now) {
   nlohmann::json annotations = {{"peregrine.dev/bundle", status.bundle}};

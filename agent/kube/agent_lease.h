@@ -42,6 +42,8 @@ class AgentLease {
 
   void start();
   void report(AgentStatus status);
+  // What was last reported (written or about to be).
+  AgentStatus status() const;
 
   static std::string lease_name(const std::string& node) { return "peregrine-agent-" + node; }
   // The merge patch that writes `status` and renews the lease at `now`.
@@ -58,7 +60,7 @@ class AgentLease {
   Log log_;
   const std::chrono::milliseconds renew_every_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   AgentStatus wanted_;
   bool dirty_ = true;

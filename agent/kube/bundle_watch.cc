@@ -99,11 +99,13 @@ bool BundleWatch::bring_in(const std::string& name) {
     status_ = {fetched.bundle->hash, ""};
     lease_.report(status_);
     prune_bundles(options_.store_root, dir);
+    loads_.fetch_add(1);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     log_("bundle " + name + " in force: " + std::to_string(fetched.bundle->files.size()) + " files from " + dir +
          ", " + std::to_string(ms.count()) + " ms");
     return false;
   }
+  failures_.fetch_add(1);
   log_(error + (fetched.transient ? " (retrying)" : "; the previous rules stay in force"));
   // The annotation is one line of bounded size, whatever the error text holds.
   std::replace(error.begin(), error.end(), '\n', ' ');

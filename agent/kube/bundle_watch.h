@@ -12,6 +12,7 @@
 // Thread-safety: the work happens on the watch's own thread, never on the caller's; `apply`
 // runs there. Construct, start() and destroy from one thread.
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -47,6 +48,9 @@ class BundleWatch {
 
   void start();
 
+  uint64_t loads() const { return loads_.load(); }        // bundles brought into force
+  uint64_t failures() const { return failures_.load(); }  // attempts that failed, retries included
+
   static constexpr const char* kAssignments = "peregrine-assignments";
 
  private:
@@ -66,6 +70,8 @@ class BundleWatch {
   std::condition_variable cv_;
   std::string wanted_;  // bundle ConfigMap name assigned to this node; "" none
   bool stopping_ = false;
+  std::atomic<uint64_t> loads_{0};
+  std::atomic<uint64_t> failures_{0};
 
   // Owned by the watch's thread.
   std::string settled_;  // the name last brought in or refused for good

@@ -42,6 +42,8 @@ class ClusterAgent {
 
   void start();
   const ContainerMetadataFeed& container_metadata() const { return feed_; }
+  // Prometheus text: the bundle in force, bundle loads and failures, pod containers known.
+  std::string metrics_text() const;
 
  private:
   ContainerMetadataFeed feed_;

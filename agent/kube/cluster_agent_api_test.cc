@@ -143,6 +143,10 @@ TEST_F(ClusterAgentApi, LeaseBeforeAnyBundleThenAppliedBundleWithPartsTenantsAnd
   publish(bundle_objects("aaaa000000000001", {{"000-a.yaml", rules("a")}, {"010-b.yaml", rules("b")}}));
   assign("aaaa000000000001");
   ASSERT_TRUE(eventually([&] { return lease_says("aaaa000000000001", false); }));
+  std::string metrics = agent_->metrics_text();
+  EXPECT_NE(metrics.find("peregrine_agent_bundle_info{bundle=\"aaaa000000000001\",error=\"0\"} 1\n"),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("peregrine_agent_bundle_loads_total 1\n"), std::string::npos) << metrics;
   std::lock_guard lock(mu_);
   ASSERT_EQ(applied_.size(), 1u);
   const Bundle& b = applied_[0];

@@ -41,6 +41,7 @@ void PodWatch::publish() {
   for (const auto& [key, containers] : by_pod_) {
     for (const PodContainer& c : containers) (*snapshot)[c.id.id] = c.metadata;
   }
+  containers_.store(snapshot->size());
   feed_.publish(std::move(snapshot));
 }
 

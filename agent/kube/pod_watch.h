@@ -7,6 +7,7 @@
 // Thread-safety: construct, start() and destroy from one thread; the feed is the only thing
 // shared with others.
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,8 @@ class PodWatch {
   PodWatch& operator=(const PodWatch&) = delete;
 
   void start();
+  // Containers of this node's pods in the last snapshot.
+  size_t containers() const { return containers_.load(); }
 
  private:
   void put(const nlohmann::json& pod);
@@ -36,6 +39,7 @@ class PodWatch {
   ContainerMetadataFeed& feed_;
   // Touched only by the informer's thread (its handlers run there, one at a time).
   std::map<std::string, std::vector<PodContainer>> by_pod_;  // "ns/name" -> containers
+  std::atomic<size_t> containers_{0};
   std::unique_ptr<kube::Informer> informer_;
 };
 

@@ -179,6 +179,9 @@ int run_agent(const AgentConfig& config) {
   }
   // A cluster bundle's outputs replace these while the agent runs.
   OutputSwitch outputs(std::move(base_output), std::move(dispatcher));
+  // Cluster mode's status on /metrics, set once the cluster agent runs. At the end the server
+  // stops before the cluster agent goes.
+  std::atomic<const cluster::ClusterAgent*> cluster_metrics{nullptr};
   std::unique_ptr<MetricsServer> server;
   std::atomic<int64_t> last_loop_ns{0};
   if (!config.metrics_addr.empty()) {
@@ -186,7 +189,10 @@ int run_agent(const AgentConfig& config) {
     if (!hp) return fail("--metrics-addr: " + hp.error().message);
     auto s = MetricsServer::start(
         hp->first, hp->second,
-        [&] { return metrics.render(holder.current()) + outputs.metrics_text(); },
+        [&] {
+          const cluster::ClusterAgent* c = cluster_metrics.load();
+          return metrics.render(holder.current()) + outputs.metrics_text() + (c ? c->metrics_text() : "");
+        },
         [&] {
           // Healthy while the event loop turns (it wakes at least every 100 ms).
           auto now = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -221,6 +227,7 @@ int run_agent(const AgentConfig& config) {
         },
         log_line);
     cluster_agent->start();
+    cluster_metrics.store(cluster_agent.get());
   }
   const ContainerMetadataFeed* metadata_feed = cluster_agent ? &cluster_agent->container_metadata() : nullptr;
   uint64_t metadata_seen = 0;
@@ -271,6 +278,7 @@ int run_agent(const AgentConfig& config) {
   }
 
   g_reloader.store(nullptr);
+  server.reset();  // no /metrics renders from here on
   cluster_agent.reset();  // no bundle swaps from here on
   if (workers) workers->drain();  // evaluates what is queued, then pushes the last alerts
   // Counted before the workers go: the pipeline reads their count.

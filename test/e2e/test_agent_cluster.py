@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import json
 import pathlib
+import re
 import subprocess
 import sys
 import time
@@ -148,7 +149,7 @@ def cluster(tmp_path_factory):
     config = work / "agent.yaml"
     config.write_text(f"bundle_dir: {work / 'bundles'}\n")
     agent = Agent([], extra_args=["--node-name", NODE, "--kubeconfig", str(kubeconfig), "--namespace", NS,
-                                  "--config", str(config)])
+                                  "--config", str(config), "--metrics-addr", "127.0.0.1:0"])
     yield server, api, agent, work
     rc = agent.stop()
     print("\nagent log:\n" + agent.stderr())
@@ -416,6 +417,19 @@ def test_tenant_rules_see_only_their_namespace(cluster, pods):
     for m in (marker_b, marker_host):
         assert not agent.matching(lambda x: x["rule"] == "Tenant hostname read"
                                   and f"{m}-h" in fields(x).get("proc.cmdline", "")), m
+
+
+def test_metrics_show_the_bundle_and_the_pods(cluster):
+    _, _, agent, _ = cluster
+    m = re.search(r"metrics on (http://\S+/metrics)", agent.stderr())
+    assert m, agent.stderr()
+    with urllib.request.urlopen(m.group(1), timeout=10) as resp:
+        text = resp.read().decode()
+    assert f'peregrine_agent_bundle_info{{bundle="{STATE["b"]}",error="0"}} 1' in text, text
+    loads = int(re.search(r"^peregrine_agent_bundle_loads_total (\d+)$", text, re.M).group(1))
+    failures = int(re.search(r"^peregrine_agent_bundle_failures_total (\d+)$", text, re.M).group(1))
+    pods = int(re.search(r"^peregrine_agent_pod_containers (\d+)$", text, re.M).group(1))
+    assert loads >= 5 and failures >= 3 and pods >= 3, text
 
 
 def test_assignment_present_at_start_with_worker_threads(tmp_path):
