@@ -5,8 +5,9 @@
 // See agent/kube/README.md for the design and the cluster contract.
 //
 // Thread-safety: each part runs on its own thread; the event thread only reads
-// container_metadata() (a ContainerMetadataFeed). Construct, start() and destroy from one
-// thread; destruction stops every thread (the Lease is left to expire).
+// container_metadata() (a ContainerMetadataFeed), and metrics_text() may be called from any
+// thread. Construct, start() and destroy from one thread; destruction stops every thread (the
+// Lease is left to expire).
 
 #include <functional>
 #include <memory>

@@ -4,8 +4,8 @@
 // change rebuilds the snapshot (a node runs at most a few hundred containers) on the
 // informer's thread; the event thread picks it up between events, so it never waits here.
 // A deleted pod's containers leave the snapshot; the registry keeps what it already applied.
-// Thread-safety: construct, start() and destroy from one thread; the feed is the only thing
-// shared with others.
+// Thread-safety: construct, start() and destroy from one thread; the feed and containers()
+// may be read from any thread.
 
 #include <atomic>
 #include <map>
