@@ -148,6 +148,10 @@ bool Controller::synced() const {
   return true;
 }
 
+std::vector<nlohmann::json> Controller::falco_rules() const {
+  return falco_rules_ ? falco_rules_->list() : std::vector<nlohmann::json>{};
+}
+
 bool Controller::ready() const { return synced() && (!options_.leader_elect || elector_ != nullptr); }
 
 bool Controller::leading() const { return !options_.leader_elect || (elector_ && elector_->is_leader()); }

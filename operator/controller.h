@@ -61,6 +61,8 @@ class Controller {
   // Before start().
   void set_outputs_renderer(OutputsRenderer renderer) { reconciler_->set_outputs_renderer(std::move(renderer)); }
   bool ready() const;
+  // The FalcoRules in the informer cache (the admission webhook's view of the set).
+  std::vector<nlohmann::json> falco_rules() const;
   bool leading() const;
   int metrics_port() const { return metrics_port_; }
   Metrics& metrics() { return metrics_; }

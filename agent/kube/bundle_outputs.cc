@@ -9,7 +9,7 @@
 namespace peregrine::agent::cluster {
 
 Result<std::unique_ptr<outputs::Dispatcher>> bundle_dispatcher(const Bundle& bundle, const std::string& dir,
-                                                               const std::string& secrets_dir) {
+                                                               outputs::ConfigContext context) {
   if (!bundle.outputs) return std::unique_ptr<outputs::Dispatcher>();
   const std::string path = dir + "/" + bundle.outputs->name;
   YAML::Node list;
@@ -21,9 +21,7 @@ Result<std::unique_ptr<outputs::Dispatcher>> bundle_dispatcher(const Bundle& bun
     return make_error(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " +
                       e.msg);
   }
-  if (Status s = store_secrets(secrets_dir, bundle); !s) return s.error();
-  outputs::ConfigContext context;
-  context.secrets_dir = secrets_dir;
+  if (Status s = store_secrets(context.secrets_dir, bundle); !s) return s.error();
   context.base_dir = dir;
   auto dispatcher = outputs::Dispatcher::from_config(list, context);
   if (!dispatcher) return make_error(outputs::locate_outputs_error(path, list, dispatcher.error().message));

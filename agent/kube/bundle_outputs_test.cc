@@ -57,9 +57,15 @@ class Collect : public AlertOutput {
   std::vector<std::string>& rules_;
 };
 
+outputs::ConfigContext secrets_at(const std::string& dir) {
+  outputs::ConfigContext context;
+  context.secrets_dir = dir;
+  return context;
+}
+
 TEST(BundleOutputs, NoOutputsFileIsNoDispatcher) {
   Bundle b;
-  auto d = bundle_dispatcher(b, "/nonexistent", "/nonexistent");
+  auto d = bundle_dispatcher(b, "/nonexistent", secrets_at("/nonexistent"));
   ASSERT_TRUE(d);
   EXPECT_EQ(*d, nullptr);
   EXPECT_EQ(outputs_identity(b), "");
@@ -70,7 +76,7 @@ TEST(BundleOutputs, SecretsAreWrittenWhereTheReferencesReadThem) {
   Bundle b = with_outputs(
       "outputs:\n  - {name: chat, type: slack, urlSecretRef: {name: team-a.hook, key: url}}\n");
   b.secrets.push_back({"team-a.hook", "url", "http://127.0.0.1:9/hook"});
-  auto d = bundle_dispatcher(b, dir.path.string(), (dir.path / "secrets").string());
+  auto d = bundle_dispatcher(b, dir.path.string(), secrets_at((dir.path / "secrets").string()));
   ASSERT_TRUE(d) << d.error().message;
   ASSERT_NE(*d, nullptr);
   EXPECT_EQ((*d)->size(), 1u);
@@ -87,22 +93,22 @@ TEST(BundleOutputs, SecretsAreWrittenWhereTheReferencesReadThem) {
 TEST(BundleOutputs, ErrorsNameTheFileAndPosition) {
   TempDir dir;
   auto d = bundle_dispatcher(with_outputs("outputs:\n  - {name: x, type: nosuch}\n"), dir.path.string(),
-                             dir.path.string());
+                             secrets_at(dir.path.string()));
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error().message.rfind(dir.path.string() + "/outputs.yaml:2:", 0), 0u) << d.error().message;
 
-  d = bundle_dispatcher(with_outputs("- just a list\n"), dir.path.string(), dir.path.string());
+  d = bundle_dispatcher(with_outputs("- just a list\n"), dir.path.string(), secrets_at(dir.path.string()));
   ASSERT_FALSE(d);
   EXPECT_NE(d.error().message.find("not a map with an outputs: list"), std::string::npos);
 
-  d = bundle_dispatcher(with_outputs("outputs: [\n"), dir.path.string(), dir.path.string());
+  d = bundle_dispatcher(with_outputs("outputs: [\n"), dir.path.string(), secrets_at(dir.path.string()));
   ASSERT_FALSE(d);
   EXPECT_NE(d.error().message.find("outputs.yaml:"), std::string::npos);
 
   // A credential missing from the secrets dir fails the build, not the first alert.
   d = bundle_dispatcher(
       with_outputs("outputs:\n  - {name: chat, type: slack, urlSecretRef: {name: team-a.hook, key: url}}\n"),
-      dir.path.string(), (dir.path / "empty").string());
+      dir.path.string(), secrets_at((dir.path / "empty").string()));
   ASSERT_FALSE(d);
 }
 
@@ -113,7 +119,7 @@ TEST(OutputSwitch, AlertsGoToTheOutputsInForce) {
   outputs.push(alert("before"));
 
   auto d = bundle_dispatcher(with_outputs("outputs:\n  - {name: f, type: file, path: alerts.json}\n"),
-                             dir.path.string(), dir.path.string());
+                             dir.path.string(), secrets_at(dir.path.string()));
   ASSERT_TRUE(d) << d.error().message;
   outputs.replace(std::move(*d), std::chrono::seconds(5));
   outputs.push(alert("during"));

@@ -74,11 +74,16 @@ void install_signals() {
 // Outputs: built first, so a bundle whose outputs do not build changes nothing; rebuilt only
 // when they changed (`outputs_in_force` identifies the ones running).
 std::string apply_bundle(Reloader& reloader, OutputSwitch& outputs, std::string& outputs_in_force,
-                         const AgentConfig& config, const cluster::Bundle& bundle, const std::string& dir) {
+                         const AgentConfig& config, const kube::ClientConfig& cluster_api,
+                         const cluster::Bundle& bundle, const std::string& dir) {
   const std::string identity = cluster::outputs_identity(bundle);
   std::unique_ptr<outputs::Dispatcher> sinks;
   if (identity != outputs_in_force && !identity.empty()) {
-    auto built = cluster::bundle_dispatcher(bundle, dir, config.secrets_dir);
+    outputs::ConfigContext context;
+    context.secrets_dir = config.secrets_dir;
+    context.kube_client = cluster_api;
+    context.node_name = config.node_name;
+    auto built = cluster::bundle_dispatcher(bundle, dir, std::move(context));
     if (!built) return "bundle " + bundle.hash + ": " + built.error().message;
     sinks = std::move(*built);
   }
@@ -216,14 +221,16 @@ int run_agent(const AgentConfig& config) {
   // 5b. Cluster mode: pod metadata, the assigned rule bundle, the status Lease.
   std::string outputs_in_force;  // the bundle's outputs running; touched by the bundle thread only
   std::unique_ptr<cluster::ClusterAgent> cluster_agent;
+  kube::ClientConfig cluster_api;  // the agent's API connection, lent to falcoalert sinks
   if (config.cluster) {
     cluster::ClusterOptions co{config.node_name, config.kubeconfig, config.cluster_namespace, config.bundle_dir};
     auto client = cluster::cluster_client(co);
     if (!client) return fail(client.error().message);
+    cluster_api = (*client)->config();
     cluster_agent = std::make_unique<cluster::ClusterAgent>(
         std::move(*client), co,
         [&](const cluster::Bundle& bundle, const std::string& dir) {
-          return apply_bundle(reloader, outputs, outputs_in_force, config, bundle, dir);
+          return apply_bundle(reloader, outputs, outputs_in_force, config, cluster_api, bundle, dir);
         },
         log_line);
     cluster_agent->start();

@@ -3,8 +3,10 @@
 // mounted, where relative paths start, and (for tests) the clock and random source that the
 // delivery machinery uses.
 
+#include <optional>
 #include <string>
 
+#include "kube/config.h"
 #include "outputs/core/clock.h"
 #include "outputs/core/jittered_backoff.h"
 
@@ -18,6 +20,11 @@ struct ConfigContext {
   std::string base_dir = ".";
   Clock clock = steady_clock_source();
   JitteredBackoff::RandomSource random;  // empty: seeded from the OS
+  // The API connection and node name of a caller that already has them (the agent in cluster
+  // mode): sinks that write to the API (falcoalert) use them when their entry names none, so
+  // a FalcoOutput rendered by the operator needs no kubeconfig of its own.
+  std::optional<kube::ClientConfig> kube_client;
+  std::string node_name;
 };
 
 }  // namespace peregrine::outputs

@@ -51,6 +51,7 @@ class Settings {
   Status check_no_unknown_keys();
 
   const std::string& where() const { return where_; }
+  const ConfigContext& context() const { return *context_; }
   Error error(const std::string& key, const std::string& what) const;
 
  private:

@@ -23,12 +23,12 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "fixtures" / "agent"))
 from agent_harness import Agent, fields, require_root  # noqa: E402
+from simulated_pod import SimulatedContainer  # noqa: E402
 from kube_helpers import ApiServer  # noqa: E402
 
 NS = "peregrine-system"
 NODE = "node-1"
 LEASE = f"/apis/coordination.k8s.io/v1/namespaces/{NS}/leases/peregrine-agent-{NODE}"
-UNIFIED = pathlib.Path("/sys/fs/cgroup/unified")
 
 OUTPUT = "%proc.cmdline pod=%k8s.pod.name ns=%k8s.ns.name container=%container.id"
 
@@ -323,46 +323,13 @@ def test_bundle_outputs_replace_the_agents_and_go_away_with_them(cluster):
     assert trigger_until(agent, "Bundle B shadow read", uuid.uuid4().hex[:8], 5), agent.stderr()
 
 
-class SimulatedContainer:
-    """A cgroup laid out as the kubelet does for a container, and a Pod object on node-1 whose
-    containerStatuses name it."""
-
-    def __init__(self, api, ns, pod_name):
-        if not (UNIFIED / "cgroup.procs").exists():
-            pytest.fail("no cgroup2 hierarchy at /sys/fs/cgroup/unified")
-        self.uid = str(uuid.uuid4())
-        self.cid = uuid.uuid4().hex + uuid.uuid4().hex
-        self.pod_dir = UNIFIED / "kubepods" / "besteffort" / f"pod{self.uid}"
-        self.path = self.pod_dir / self.cid
-        self.path.mkdir(parents=True)
-        api.create(f"/api/v1/namespaces/{ns}/pods", {
-            "apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": pod_name, "namespace": ns, "uid": self.uid, "labels": {"app": pod_name}},
-            "spec": {"nodeName": NODE, "containers": [{"name": "main", "image": "docker.io/library/busybox:1.36"}]},
-            "status": {"phase": "Running", "podIP": "10.244.0.7", "containerStatuses": [
-                {"name": "main", "image": "docker.io/library/busybox:1.36",
-                 "imageID": "docker.io/library/busybox@sha256:" + "ab" * 32,
-                 "containerID": f"containerd://{self.cid}", "ready": True, "restartCount": 0}]}})
-
-    def run(self, commands):
-        script = f"echo $$ > {self.path}/cgroup.procs && exec sh"
-        return subprocess.run(["sh", "-c", script], input=commands, capture_output=True, text=True, timeout=30)
-
-    def remove(self):
-        for d in (self.path, self.pod_dir):
-            try:
-                d.rmdir()
-            except OSError:
-                pass
-
-
 @pytest.fixture
 def pods(cluster):
     _, api, _, _ = cluster
     made = []
 
     def make(ns, name):
-        c = SimulatedContainer(api, ns, name)
+        c = SimulatedContainer(api, ns, name, NODE)
         made.append(c)
         return c
 

@@ -58,8 +58,13 @@ Result<std::unique_ptr<Sink>> make_falcoalert_sink(Settings& s) {
     o.client->request_timeout = std::chrono::milliseconds(timeout_ms);
     o.client->connect_timeout = std::min(o.client->connect_timeout, o.client->request_timeout);
   }
+  if (kubeconfig.empty() && s.context().kube_client) {
+    o.client = *s.context().kube_client;
+    o.client->request_timeout = std::chrono::milliseconds(timeout_ms);
+    o.client->connect_timeout = std::min(o.client->connect_timeout, o.client->request_timeout);
+  }
   o.in_cluster_timeout = std::chrono::milliseconds(timeout_ms);
-  o.node_name = node;
+  o.node_name = node.empty() ? s.context().node_name : node;
   o.default_namespace = ns;
   o.max_writes_per_second = static_cast<uint32_t>(rate);
   o.flush_interval = *interval;
