@@ -5,18 +5,10 @@
 
 #include <httplib.h>
 
+#include "common/strings.h"
+
 namespace peregrine::audit {
 namespace {
-
-// httplib routes by regular expression; a configured path is literal text.
-std::string literal_pattern(const std::string& path) {
-  std::string out;
-  for (char c : path) {
-    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out.push_back('\\');
-    out.push_back(c);
-  }
-  return out;
-}
 
 void reply(httplib::Response& res, int status, const std::string& text) {
   res.status = status;
@@ -85,7 +77,7 @@ void WebhookServer::install_routes() {
   http.set_payload_max_length(options_.max_body_bytes);
   http.set_tcp_nodelay(true);
 
-  http.Post(literal_pattern(options_.path),
+  http.Post(regex_literal(options_.path),
             [this](const httplib::Request& req, httplib::Response& res,
                    const httplib::ContentReader& read_body) { handle_post(req, res, read_body); });
 

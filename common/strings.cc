@@ -111,4 +111,13 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
+std::string regex_literal(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace peregrine

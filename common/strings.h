@@ -29,5 +29,8 @@ std::optional<uint64_t> parse_uint64(std::string_view s);
 
 // Quotes a string as a JSON string literal would (used by error messages).
 std::string quoted(std::string_view s);
+// `text` as a regular expression that matches exactly it (ECMAScript/RE2 metacharacters
+// escaped): httplib routes by regex, while a configured URL path is literal text.
+std::string regex_literal(std::string_view text);
 
 }  // namespace peregrine

@@ -37,3 +37,8 @@ TEST(Strings, CaseAndTrim) {
 }
 
 }  // namespace peregrine
+
+TEST(RegexLiteral, EscapesEveryMetacharacter) {
+  EXPECT_EQ(peregrine::regex_literal("/k8s-audit"), "/k8s-audit");
+  EXPECT_EQ(peregrine::regex_literal("/a.b(c)[d]*+?^$|{}\\"), "/a\\.b\\(c\\)\\[d\\]\\*\\+\\?\\^\\$\\|\\{\\}\\\\");
+}

@@ -3,6 +3,7 @@
 // bundle it leaves unused (parts included), and a restarted operator keeps the last good text.
 
 #include "operator/controller.h"
+#include "kube/testing/yaml_json.h"
 
 #include <fstream>
 #include <random>
@@ -23,31 +24,7 @@ using namespace std::chrono_literals;
 
 const std::string kNs = "peregrine-system";
 
-json to_json(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Map: {
-      json out = json::object();
-      for (const auto& kv : n) out[kv.first.as<std::string>()] = to_json(kv.second);
-      return out;
-    }
-    case YAML::NodeType::Sequence: {
-      json out = json::array();
-      for (const auto& v : n) out.push_back(to_json(v));
-      return out;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string s = n.Scalar();
-      if (n.Tag() == "!") return s;  // quoted
-      if (s == "true" || s == "false") return s == "true";
-      char* end = nullptr;
-      long long v = std::strtoll(s.c_str(), &end, 10);
-      if (!s.empty() && *end == '\0') return v;
-      return s;
-    }
-    default:
-      return nullptr;
-  }
-}
+using kube::testing::yaml_to_json;
 
 std::string rule_text(const std::string& name) {
   return "- rule: " + name + "\n  desc: d\n  condition: evt.type = openat\n  output: o\n  priority: NOTICE\n";
@@ -58,9 +35,9 @@ class ControllerTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(server_.ok());
     YAML::Node crd = YAML::LoadFile(std::string(PEREGRINE_SOURCE_DIR) + "/crds/peregrine.dev_falcorules.yaml");
-    ASSERT_TRUE(client_->create({"apiextensions.k8s.io", "v1", "customresourcedefinitions", false}, "", to_json(crd)));
+    ASSERT_TRUE(client_->create({"apiextensions.k8s.io", "v1", "customresourcedefinitions", false}, "", yaml_to_json(crd)));
     crd = YAML::LoadFile(std::string(PEREGRINE_SOURCE_DIR) + "/crds/peregrine.dev_falcooutputs.yaml");
-    ASSERT_TRUE(client_->create({"apiextensions.k8s.io", "v1", "customresourcedefinitions", false}, "", to_json(crd)));
+    ASSERT_TRUE(client_->create({"apiextensions.k8s.io", "v1", "customresourcedefinitions", false}, "", yaml_to_json(crd)));
     for (const char* ns : {"peregrine-system", "team-a"})
       ASSERT_TRUE(client_->create({"", "v1", "namespaces", false}, "", {{"metadata", {{"name", ns}}}}));
     ASSERT_TRUE(client_->create(nodes_ref(), "", {{"metadata", {{"name", "node-1"}, {"labels", {{"pool", "web"}}}}}}));

@@ -16,6 +16,7 @@
 
 #include "engine/engine.h"
 #include "engine/sources/k8s_audit/audit_event.h"
+#include "kube/testing/yaml_json.h"
 
 namespace peregrine::audit {
 namespace {
@@ -23,36 +24,7 @@ namespace {
 const std::string kRulesDir = std::string(PEREGRINE_SOURCE_DIR) + "/rules/k8s_audit";
 const std::string kCasesFile = kRulesDir + "/tests/cases.yaml";
 
-// YAML to JSON with YAML's plain-scalar typing (true/false, null, numbers); quoted scalars
-// stay strings.
-nlohmann::json to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      nlohmann::json out = nlohmann::json::object();
-      for (const auto& kv : node) out[kv.first.Scalar()] = to_json(kv.second);
-      return out;
-    }
-    case YAML::NodeType::Sequence: {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& item : node) out.push_back(to_json(item));
-      return out;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string& s = node.Scalar();
-      if (node.Tag() == "!") return s;
-      if (s == "true") return true;
-      if (s == "false") return false;
-      if (s == "null" || s == "~") return nullptr;
-      std::string_view digits = s;
-      if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
-      if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos)
-        return nlohmann::json::parse(s);
-      return s;
-    }
-    default:
-      return nullptr;
-  }
-}
+using kube::testing::yaml_to_json;
 
 struct Case {
   std::string rule;
@@ -65,11 +37,11 @@ void PrintTo(const Case& c, std::ostream* os) { *os << c.rule; }
 std::vector<Case> load_cases() {
   std::vector<Case> cases;
   YAML::Node root = YAML::LoadFile(kCasesFile);
-  nlohmann::json base = to_json(root["base"]);
+  nlohmann::json base = yaml_to_json(root["base"]);
   int n = 0;
   auto event = [&](const YAML::Node& patch) {
     nlohmann::json ev = base;
-    ev.merge_patch(to_json(patch));
+    ev.merge_patch(yaml_to_json(patch));
     if (!ev.contains("auditID")) ev["auditID"] = "case-" + std::to_string(++n);
     return ev;
   };

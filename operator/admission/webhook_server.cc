@@ -2,21 +2,13 @@
 
 #include <httplib.h>
 
+#include "common/strings.h"
+
 #include "operator/admission/openssl_owners.h"
 #include "operator/admission/review_handler.h"
 
 namespace peregrine::op::admission {
 namespace {
-
-// httplib routes by regular expression; a path is literal text.
-std::string literal_pattern(const std::string& path) {
-  std::string out;
-  for (char c : path) {
-    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out.push_back('\\');
-    out.push_back(c);
-  }
-  return out;
-}
 
 void reply_text(httplib::Response& res, int status, const std::string& text) {
   res.status = status;
@@ -83,7 +75,7 @@ void WebhookServer::install_routes() {
 
   for (const auto& [path, validator] : routes_) {
     const Validator* v = &validator;
-    http.Post(literal_pattern(path), [v](const httplib::Request& req, httplib::Response& res) {
+    http.Post(regex_literal(path), [v](const httplib::Request& req, httplib::Response& res) {
       ReviewAnswer a = answer_review(*v, req.body);
       res.status = a.http_status;
       res.set_content(a.body, a.content_type.c_str());

@@ -1,10 +1,10 @@
 #include "operator/alerts/alert_pruner.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
 #include <tuple>
 #include <vector>
+
+#include "common/time_format.h"
 
 namespace peregrine::op::alerts {
 namespace {
@@ -40,44 +40,9 @@ Listed listed_of(const nlohmann::json& item) {
 }  // namespace
 
 std::optional<SystemTime> parse_rfc3339(const std::string& text) {
-  int y, mo, d, h, mi, s, n = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6 || n != 19)
-    return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  size_t i = 19;
-  long long nanos = 0;
-  if (i < text.size() && text[i] == '.') {
-    long long scale = 100000000;
-    ++i;
-    size_t digits = 0;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) {
-      nanos += (text[i] - '0') * scale;
-      scale /= 10;
-    }
-    if (digits == 0) return std::nullopt;
-  }
-  long offset = 0;
-  if (i < text.size() && (text[i] == 'Z' || text[i] == 'z')) {
-    ++i;
-  } else if (i + 6 == text.size() && (text[i] == '+' || text[i] == '-') && text[i + 3] == ':') {
-    int oh = 0, om = 0;
-    if (std::sscanf(text.c_str() + i + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
-    offset = (text[i] == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
-    i += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (i != text.size()) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  std::time_t t = timegm(&tm) - offset;
-  return SystemTime(std::chrono::seconds(t)) +
-         std::chrono::duration_cast<SystemTime::duration>(std::chrono::nanoseconds(nanos));
+  auto ns = peregrine::parse_rfc3339(text);
+  if (!ns) return std::nullopt;
+  return SystemTime(std::chrono::duration_cast<SystemTime::duration>(std::chrono::nanoseconds(*ns)));
 }
 
 AlertPruner::AlertPruner(kube::Client& client, PruneOptions options, const kube::Clock& clock)

@@ -10,38 +10,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include "kube/client.h"
+#include "kube/testing/yaml_json.h"
 
 namespace peregrine::outputs::falcoalert::testing {
 
-// YAML to JSON with YAML's plain-scalar typing; quoted scalars stay strings.
-inline nlohmann::json yaml_to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      nlohmann::json out = nlohmann::json::object();
-      for (const auto& kv : node) out[kv.first.Scalar()] = yaml_to_json(kv.second);
-      return out;
-    }
-    case YAML::NodeType::Sequence: {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& item : node) out.push_back(yaml_to_json(item));
-      return out;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string& s = node.Scalar();
-      if (node.Tag() == "!") return s;
-      if (s == "true") return true;
-      if (s == "false") return false;
-      if (s == "null" || s == "~") return nullptr;
-      std::string_view digits = s;
-      if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
-      if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos)
-        return nlohmann::json::parse(s);
-      return s;
-    }
-    default:
-      return nullptr;
-  }
-}
+using kube::testing::yaml_to_json;
 
 // The CRD and the namespaces; the error text, or "" on success.
 inline std::string install_falcoalerts(kube::Client& client, std::initializer_list<std::string> namespaces) {
