@@ -49,6 +49,7 @@ Result<std::unique_ptr<WebhookServer>> WebhookServer::create(const ServerOptions
   } else {
     server->http_ = std::make_unique<httplib::Server>();
   }
+  server->backlog_.install(*server->http_);
   server->install_routes();
   return server;
 }
@@ -147,12 +148,13 @@ Status WebhookServer::bind() {
     int port = http_->bind_to_any_port(options_.host);
     if (port <= 0) return make_error("cannot listen on " + options_.host + ": no free port");
     port_ = port;
-    return {};
+  } else {
+    if (!http_->bind_to_port(options_.host, options_.port))
+      return make_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                        " (in use, or not an address of this host?)");
+    port_ = options_.port;
   }
-  if (!http_->bind_to_port(options_.host, options_.port))
-    return make_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                      " (in use, or not an address of this host?)");
-  port_ = options_.port;
+  if (!backlog_.deepen()) return make_error("cannot deepen the listen backlog on port " + std::to_string(port_));
   return {};
 }
 

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "common/listen_backlog.h"
 #include "audit-webhook/payload_intake.h"
 #include "audit-webhook/request_auth.h"
 #include "audit-webhook/tls_setup.h"
@@ -84,6 +85,7 @@ class WebhookServer {
   MetricsText metrics_text_;
   RequestAuth auth_;
   std::unique_ptr<httplib::Server> http_;
+  ListenBacklog backlog_;
   bool tls_ = false;
   int port_ = -1;
 

@@ -50,6 +50,7 @@ Result<std::unique_ptr<WebhookServer>> WebhookServer::create(const WebhookServer
   if (!tls_status) return tls_status.error();
   if (!ssl->is_valid()) return make_error("cannot set up TLS for the admission webhook");
   server->http_ = std::move(ssl);
+  server->backlog_.install(*server->http_);
   server->install_routes();
   return server;
 }
@@ -109,6 +110,7 @@ Status WebhookServer::start() {
                         " (in use, or not an address of this host?)");
     port_ = options_.port;
   }
+  if (!backlog_.deepen()) return make_error("cannot deepen the listen backlog on port " + std::to_string(port_));
   thread_ = std::thread([this] {
     http_->listen_after_bind();
     serving_done_ = true;

@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "common/listen_backlog.h"
 #include "common/result.h"
 #include "operator/admission/serving_cert.h"
 #include "operator/admission/validators.h"
@@ -69,6 +70,7 @@ class WebhookServer {
   WebhookServerOptions options_;
   std::map<std::string, Validator> routes_;
   std::unique_ptr<httplib::Server> http_;
+  ListenBacklog backlog_;
   std::thread thread_;
   std::atomic<bool> serving_done_{false};
   std::mutex mu_;  // orders start() and stop()

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "common/listen_backlog.h"
 #include "test/apiserver/server.h"
 
 namespace {
@@ -82,8 +83,11 @@ int main(int argc, char** argv) {
                  flags.tls_key.c_str());
     return 1;
   }
-  // Watches hold a worker each for their whole life; give room for many at once.
-  http->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // Watches hold a worker each for their whole life, and so does every keep-alive connection
+  // between its requests: give room for a hundred agents' connections and watches at once.
+  http->new_task_queue = [] { return new httplib::ThreadPool(512); };
+  peregrine::ListenBacklog backlog;
+  backlog.install(*http);
   http->set_keep_alive_max_count(1000);
   http->set_payload_max_length(16 << 20);
 
@@ -92,6 +96,10 @@ int main(int argc, char** argv) {
 
   int port = flags.port == 0 ? http->bind_to_any_port("127.0.0.1") : flags.port;
   if (flags.port != 0 && !http->bind_to_port("127.0.0.1", flags.port)) port = -1;
+  if (port > 0 && !backlog.deepen()) {
+    std::fprintf(stderr, "peregrine-test-apiserver: cannot deepen the listen backlog\n");
+    return 1;
+  }
   if (port <= 0) {
     std::fprintf(stderr, "peregrine-test-apiserver: cannot bind 127.0.0.1:%d\n", flags.port);
     return 1;
