@@ -30,6 +30,7 @@
 #include "kube/client.h"
 #include "kube/lease_record.h"
 #include "kube/testing/api_test_server.h"
+#include "kube/testing/yaml_json.h"
 #include "operator/reconciler.h"
 
 using namespace peregrine;
@@ -40,32 +41,6 @@ namespace {
 
 const std::string kNs = "peregrine-system";
 constexpr int kAgents = 100;
-
-json to_json(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Map: {
-      json out = json::object();
-      for (const auto& kv : n) out[kv.first.as<std::string>()] = to_json(kv.second);
-      return out;
-    }
-    case YAML::NodeType::Sequence: {
-      json out = json::array();
-      for (const auto& v : n) out.push_back(to_json(v));
-      return out;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string s = n.Scalar();
-      if (n.Tag() == "!") return s;
-      if (s == "true" || s == "false") return s == "true";
-      char* end = nullptr;
-      long long v = std::strtoll(s.c_str(), &end, 10);
-      if (!s.empty() && *end == '\0') return v;
-      return s;
-    }
-    default:
-      return nullptr;
-  }
-}
 
 std::string rule_text(int i, int version) {
   std::string n = std::to_string(i);
@@ -183,7 +158,7 @@ int main() {
   kube::Client client(server.config());
   for (const char* f : {"/crds/peregrine.dev_falcorules.yaml", "/crds/peregrine.dev_falcooutputs.yaml"})
     if (!client.create({"apiextensions.k8s.io", "v1", "customresourcedefinitions", false}, "",
-                       to_json(YAML::LoadFile(std::string(PEREGRINE_SOURCE_DIR) + f))))
+                       kube::testing::yaml_to_json(YAML::LoadFile(std::string(PEREGRINE_SOURCE_DIR) + f))))
       return std::fprintf(stderr, "CRD install failed\n"), 1;
   (void)client.create({"", "v1", "namespaces", false}, "", {{"metadata", {{"name", kNs}}}});
   for (int i = 0; i < kAgents; ++i) {
