@@ -144,17 +144,9 @@ void WebhookServer::handle_post(const httplib::Request& req, httplib::Response& 
 }
 
 Status WebhookServer::bind() {
-  if (options_.port == 0) {
-    int port = http_->bind_to_any_port(options_.host);
-    if (port <= 0) return make_error("cannot listen on " + options_.host + ": no free port");
-    port_ = port;
-  } else {
-    if (!http_->bind_to_port(options_.host, options_.port))
-      return make_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                        " (in use, or not an address of this host?)");
-    port_ = options_.port;
-  }
-  if (!backlog_.deepen()) return make_error("cannot deepen the listen backlog on port " + std::to_string(port_));
+  auto port = backlog_.bind(*http_, options_.host, options_.port);
+  if (!port.ok()) return port.error();
+  port_ = *port;
   return {};
 }
 

@@ -8,12 +8,15 @@
 // creates it and listen() on it again with a deep backlog (Linux updates the backlog of a
 // socket that is already listening).
 //
-// Use: `ListenBacklog backlog; backlog.install(server);` before binding, `backlog.deepen()`
-// after bind_to_port / bind_to_any_port. Not for servers that listen() themselves.
+// Use: `ListenBacklog backlog; backlog.install(server);` before binding, then `bind(server,
+// host, port)` (or `deepen()` after binding yourself). Not for servers that listen() themselves.
 
 #include <sys/socket.h>
 
 #include <atomic>
+#include <string>
+
+#include "common/result.h"
 
 namespace peregrine {
 
@@ -36,6 +39,21 @@ class ListenBacklog {
   bool deepen() const {
     int fd = fd_.load();
     return fd >= 0 && ::listen(fd, backlog_) == 0;
+  }
+
+  // Binds `server` to host:port (port 0: a free one) and deepens the backlog; the bound port,
+  // or an error that says which address could not be had.
+  template <typename Server>
+  Result<int> bind(Server& server, const std::string& host, int port) const {
+    if (port == 0) {
+      port = server.bind_to_any_port(host);
+      if (port <= 0) return make_error("cannot listen on " + host + ": no free port");
+    } else if (!server.bind_to_port(host, port)) {
+      return make_error("cannot listen on " + host + ":" + std::to_string(port) +
+                        " (in use, or not an address of this host?)");
+    }
+    if (!deepen()) return make_error("cannot deepen the listen backlog on port " + std::to_string(port));
+    return port;
   }
 
  private:
