@@ -1,5 +1,7 @@
 #include "agent/kube/cluster_agent.h"
 
+#include "agent/runtime/metrics.h"
+
 #include "kube/config.h"
 
 namespace peregrine::agent::cluster {
@@ -24,29 +26,13 @@ ClusterAgent::ClusterAgent(std::shared_ptr<kube::Client> client, ClusterOptions 
 
 ClusterAgent::~ClusterAgent() = default;
 
-namespace {
-
-std::string escape_label(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string ClusterAgent::metrics_text() const {
   AgentStatus status = lease_.status();
   std::string out;
   out += "# HELP peregrine_agent_bundle_info The rule bundle in force (\"\" before the first); error=1 while the "
          "last assigned bundle is refused or not yet fetched.\n# TYPE peregrine_agent_bundle_info gauge\n";
-  out += "peregrine_agent_bundle_info{bundle=\"" + escape_label(status.bundle) + "\",error=\"" +
+  out += "peregrine_agent_bundle_info{bundle=\"" + prometheus_label(status.bundle) + "\",error=\"" +
          (status.error.empty() ? "0" : "1") + "\"} 1\n";
   out += "# HELP peregrine_agent_bundle_loads_total Bundles brought into force.\n"
          "# TYPE peregrine_agent_bundle_loads_total counter\n";

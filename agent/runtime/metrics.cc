@@ -3,10 +3,8 @@
 #include "agent/runtime/ruleset_holder.h"
 
 namespace peregrine::agent {
-namespace {
 
-// Prometheus label values escape backslash, quote and newline.
-std::string label(std::string_view v) {
+std::string prometheus_label(std::string_view v) {
   std::string out;
   for (char c : v) {
     if (c == '\\' || c == '"') out += '\\';
@@ -18,6 +16,8 @@ std::string label(std::string_view v) {
   }
   return out;
 }
+
+namespace {
 
 void counter(std::string& out, const char* name, const char* help, uint64_t v) {
   out += "# HELP ";
@@ -59,12 +59,12 @@ std::string Metrics::render(const RulesetInfo& ruleset) const {
   {
     std::lock_guard lock(mu_);
     for (const auto& [key, n] : alerts_) {
-      out += "peregrine_alerts_total{rule=\"" + label(key.first) + "\",priority=\"" +
+      out += "peregrine_alerts_total{rule=\"" + prometheus_label(key.first) + "\",priority=\"" +
              std::string(engine::priority_name(key.second)) + "\"} " + std::to_string(n) + "\n";
     }
   }
   out += "# HELP peregrine_ruleset_info The ruleset in force.\n# TYPE peregrine_ruleset_info gauge\n";
-  out += "peregrine_ruleset_info{hash=\"" + label(ruleset.hash) + "\",generation=\"" +
+  out += "peregrine_ruleset_info{hash=\"" + prometheus_label(ruleset.hash) + "\",generation=\"" +
          std::to_string(ruleset.generation) + "\",rules=\"" +
          std::to_string(ruleset.ruleset ? ruleset.ruleset->rule_count() : 0) + "\"} 1\n";
   out += "# HELP peregrine_ruleset_loaded_timestamp_seconds When the ruleset in force was loaded.\n"

@@ -8,10 +8,14 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "engine/rules/priority.h"
 
 namespace peregrine::agent {
+
+// A Prometheus label value: backslash, quote and newline escaped.
+std::string prometheus_label(std::string_view v);
 
 struct RulesetInfo;
 
