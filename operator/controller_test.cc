@@ -122,11 +122,16 @@ TEST_F(ControllerTest, BundlesAssignmentsAppliedAndGarbageCollection) {
                   {"spec", kube::lease_spec(r)}};
     ASSERT_TRUE(client_->create(leases_ref(), kNs, lease));
   }
-  ASSERT_TRUE(eventually([&] { return condition(kNs, "all", "Applied").value("status", "") == "True"; }));
-  auto all = client_->get(falco_rules_ref(), kNs, "all");
-  EXPECT_EQ((*all)["status"]["agents"], json({{"desired", 2}, {"applied", 2}}));
-  auto web = client_->get(falco_rules_ref(), "team-a", "web");
-  EXPECT_EQ((*web)["status"]["agents"], json({{"desired", 1}, {"applied", 1}}));
+  // A pass may run between the two Lease creates and count one live agent: wait for both.
+  auto agents = [&](const std::string& ns, const std::string& name) {
+    auto fr = client_->get(falco_rules_ref(), ns, name);
+    return fr ? (*fr)["status"].value("agents", json()) : json();
+  };
+  EXPECT_TRUE(eventually([&] { return agents(kNs, "all") == json({{"desired", 2}, {"applied", 2}}); }))
+      << agents(kNs, "all");
+  EXPECT_EQ(condition(kNs, "all", "Applied").value("status", ""), "True");
+  EXPECT_TRUE(eventually([&] { return agents("team-a", "web") == json({{"desired", 1}, {"applied", 1}}); }))
+      << agents("team-a", "web");
 
   // node-1's bundle is unused once the web rule is gone.
   ASSERT_TRUE(client_->remove(falco_rules_ref(), "team-a", "web"));
