@@ -175,9 +175,9 @@ Plan Planner::plan(const World& world) {
     list = it->second;
   }
 
-  // One bundle per distinct list.
+  // One bundle per distinct list; the audit webhook's list may well be one of the nodes'.
   std::map<std::vector<size_t>, std::string> rendered;  // list → bundle name ("" = failed)
-  for (const auto& [node, list] : node_lists) {
+  auto render_list = [&](const std::vector<size_t>& list) -> const std::string& {
     auto [it, inserted] = rendered.try_emplace(list);
     if (inserted) {
       BundleContent content;
@@ -196,9 +196,18 @@ Plan Planner::plan(const World& world) {
         plan.problems.push_back(bundle.error().message);
       }
     }
-    if (it->second.empty()) plan.keep_assignment.insert(node);
-    else plan.assignments[node] = it->second;
+    return it->second;
+  };
+  for (const auto& [node, list] : node_lists) {
+    const std::string& name = render_list(list);
+    if (name.empty()) plan.keep_assignment.insert(node);
+    else plan.assignments[node] = name;
   }
+  // The audit webhook runs the whole set as checked above: no subset to check again.
+  std::vector<size_t> audit_list;
+  for (size_t i = 0; i < rules.size(); ++i)
+    if (verdict.chosen[i] != Chosen::kNone) audit_list.push_back(i);
+  plan.audit_bundle = render_list(audit_list);
 
   // What every known bundle holds, for the Applied count.
   std::map<std::string, std::set<std::pair<std::string, int64_t>>> holds;

@@ -1,7 +1,7 @@
 #pragma once
 // The operator's decisions as a pure function of what it sees: from the FalcoRules, Nodes,
 // agent Leases and existing bundles (a World), which bundles must exist, which node runs
-// which, and each FalcoRule's status. No I/O: the Reconciler reads the informers into a World
+// which, which one the audit webhook runs, and each FalcoRule's status. No I/O: the Reconciler reads the informers into a World
 // and writes the Plan back, so every decision is unit-testable.
 //
 // State kept between plans: the last accepted text of every FalcoRule (by uid), so a
@@ -43,6 +43,10 @@ struct Plan {
   std::map<std::string, RenderedBundle> bundles;  // by object name: every bundle a node runs
   std::map<std::string, std::string> assignments; // node → bundle object name
   std::set<std::string> keep_assignment;          // nodes whose bundle could not be rendered
+  // The audit webhook's bundle: every FalcoRule that ships anywhere, whatever its
+  // nodeSelector (that selects nodes; audit events come from the API server, not a node).
+  // "" when it could not be rendered: the previous audit assignment stays.
+  std::string audit_bundle;
   std::vector<RuleStatusUpdate> statuses;         // only FalcoRules whose status changes
   std::vector<std::string> problems;              // for the log: not the user's mistakes
   int compiles = 0;

@@ -92,16 +92,14 @@ kube::ApiStatus Reconciler::ensure_bundle(const RenderedBundle& bundle, const st
   return {};
 }
 
-kube::ApiResult<bool> Reconciler::write_assignments(const Plan& plan) {
+kube::ApiResult<bool> Reconciler::write_data(const std::string& name,
+                                             const std::function<json(const json& old)>& wanted) {
   for (int attempt = 0;; ++attempt) {
-    auto current = client_->get(config_maps_ref(), ns_, kAssignmentsName);
+    auto current = client_->get(config_maps_ref(), ns_, name);
     if (!current && !current.error().is_not_found()) return current.error();
-    json data = json::object();
-    for (const auto& [node, bundle] : plan.assignments) data[node] = bundle;
     if (current) {
       const json& old = current->value("data", json::object());
-      for (const std::string& node : plan.keep_assignment)
-        if (old.contains(node)) data[node] = old[node];
+      json data = wanted(old);
       if (old == data) return false;
       json next = *current;
       next["data"] = data;
@@ -110,13 +108,30 @@ kube::ApiResult<bool> Reconciler::write_assignments(const Plan& plan) {
       if (!r.error().is_conflict() || attempt >= kConflictRetries) return r.error();
     } else {
       json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-                 {"metadata", {{"name", kAssignmentsName}, {"namespace", ns_}, {"labels", {{kPartOfLabel, "peregrine"}}}}},
-                 {"data", data}};
+                 {"metadata", {{"name", name}, {"namespace", ns_}, {"labels", {{kPartOfLabel, "peregrine"}}}}},
+                 {"data", wanted(json::object())}};
       auto r = client_->create(config_maps_ref(), ns_, cm);
       if (r) return true;
       if (!r.error().is_already_exists() || attempt >= kConflictRetries) return r.error();
     }
   }
+}
+
+kube::ApiResult<bool> Reconciler::write_assignments(const Plan& plan) {
+  return write_data(kAssignmentsName, [&](const json& old) {
+    json data = json::object();
+    for (const auto& [node, bundle] : plan.assignments) data[node] = bundle;
+    for (const std::string& node : plan.keep_assignment)
+      if (old.contains(node)) data[node] = old[node];
+    return data;
+  });
+}
+
+kube::ApiResult<bool> Reconciler::write_audit_assignment(const Plan& plan) {
+  return write_data(kAuditAssignmentName, [&](const json& old) {
+    if (plan.audit_bundle.empty()) return old;  // not rendered: the previous one stays
+    return json{{kAuditAssignmentKey, plan.audit_bundle}};
+  });
 }
 
 kube::ApiStatus Reconciler::write_status(const kube::ResourceRef& ref, kube::Informer& cache,
@@ -140,10 +155,14 @@ kube::ApiStatus Reconciler::write_status(const kube::ResourceRef& ref, kube::Inf
 void Reconciler::collect_garbage(const Plan& plan, const World& world, const LogFn& log, ReconcileStats& s) {
   std::set<std::string> in_use;
   for (const auto& [node, name] : plan.assignments) in_use.insert(name);
-  // Nodes that kept their previous bundle keep it alive too.
+  // Nodes that kept their previous bundle keep it alive too, and so does the audit webhook's.
   for (const std::string& node : plan.keep_assignment)
     if (auto cm = client_->get(config_maps_ref(), ns_, kAssignmentsName); cm)
       if (auto it = (*cm)["data"].find(node); it != (*cm)["data"].end() && it->is_string()) in_use.insert(*it);
+  if (!plan.audit_bundle.empty()) in_use.insert(plan.audit_bundle);
+  else if (auto cm = client_->get(config_maps_ref(), ns_, kAuditAssignmentName); cm)
+    if (auto it = (*cm)["data"].find(kAuditAssignmentKey); it != (*cm)["data"].end() && it->is_string())
+      in_use.insert(*it);
   for (const json& o : world.bundle_objects) {
     if (is_part(o)) continue;
     const std::string name = name_of(o);
@@ -232,6 +251,9 @@ Result<ReconcileStats> Reconciler::run(const LogFn& log) {
   auto changed = write_assignments(plan);
   if (!changed) return make_error(std::string(kAssignmentsName) + ": " + changed.error().describe());
   s.assignments_changed = *changed;
+  auto audit_changed = write_audit_assignment(plan);
+  if (!audit_changed) return make_error(std::string(kAuditAssignmentName) + ": " + audit_changed.error().describe());
+  s.assignments_changed = s.assignments_changed || *audit_changed;
   if (s.bundles_created || s.assignments_changed)
     log("bundles: " + std::to_string(plan.bundles.size()) + " in use, " + std::to_string(s.bundles_created) +
         " created; " + std::to_string(plan.accepted) + "/" + std::to_string(plan.rules) + " FalcoRules accepted");

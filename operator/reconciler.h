@@ -1,7 +1,7 @@
 #pragma once
 // One reconcile pass: read the world from the informer caches, plan (planner.h), and converge
 // the cluster to the plan — bundles created (main object first, then parts and the Secret owned
-// by it), the assignment ConfigMap updated, unused bundles deleted, FalcoRule statuses written
+// by it), the assignment ConfigMaps (nodes, audit webhook) updated, unused bundles deleted, FalcoRule statuses written
 // through the status subresource only when they change. Level-triggered: a pass does not
 // care what event caused it, and a failed pass is simply run again.
 //
@@ -69,7 +69,11 @@ class Reconciler {
  private:
   World read_world();
   kube::ApiStatus ensure_bundle(const RenderedBundle& bundle, const std::set<std::string>& existing, ReconcileStats& s);
+  // Sets ConfigMap `name`'s data to wanted(current data), creating it if missing; true when
+  // it changed. Conflicts are retried.
+  kube::ApiResult<bool> write_data(const std::string& name, const std::function<nlohmann::json(const nlohmann::json&)>& wanted);
   kube::ApiResult<bool> write_assignments(const Plan& plan);
+  kube::ApiResult<bool> write_audit_assignment(const Plan& plan);
   kube::ApiStatus write_status(const kube::ResourceRef& ref, kube::Informer& cache, const RuleStatusUpdate& update);
   std::vector<RuleStatusUpdate> output_statuses(const std::vector<OutputVerdict>& verdicts, const Plan& plan,
                                                 const World& world);
@@ -86,6 +90,10 @@ class Reconciler {
 };
 
 inline constexpr const char* kAssignmentsName = "peregrine-assignments";
+// The audit webhook's assignment: `data: {bundle: peregrine-bundle-<h>}`. A ConfigMap of its
+// own, so no node name can ever collide with it.
+inline constexpr const char* kAuditAssignmentName = "peregrine-audit-assignment";
+inline constexpr const char* kAuditAssignmentKey = "bundle";
 const kube::ResourceRef& falco_rules_ref();
 const kube::ResourceRef& falco_outputs_ref();
 const kube::ResourceRef& config_maps_ref();

@@ -1,4 +1,4 @@
-#include "agent/kube/bundle_outputs.h"
+#include "outputs/config/bundle_outputs.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,6 +11,12 @@
 
 namespace peregrine::agent::cluster {
 namespace {
+
+using kube::bundle::Bundle;
+using kube::bundle::BundleFile;
+using kube::bundle::BundleSecretFile;
+using outputs::bundle_dispatcher;
+using outputs::outputs_identity;
 
 namespace fs = std::filesystem;
 

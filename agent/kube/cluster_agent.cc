@@ -2,27 +2,23 @@
 
 #include "agent/runtime/metrics.h"
 
-#include "kube/config.h"
+#include "kube/bundle/api_client.h"
 
 namespace peregrine::agent::cluster {
 
 Result<std::shared_ptr<kube::Client>> cluster_client(const ClusterOptions& options) {
-  kube::ApiResult<kube::ClientConfig> config =
-      options.kubeconfig.empty() ? kube::in_cluster_config(kube::process_environment())
-                                 : kube::load_kubeconfig(options.kubeconfig);
-  if (!config) {
-    std::string what = options.kubeconfig.empty() ? "in-cluster config" : "--kubeconfig " + options.kubeconfig;
-    return make_error(what + ": " + config.error().describe());
-  }
-  return std::make_shared<kube::Client>(std::move(*config));
+  return kube::bundle::api_client(options.kubeconfig);
 }
 
-ClusterAgent::ClusterAgent(std::shared_ptr<kube::Client> client, ClusterOptions options, BundleWatch::Apply apply,
-                           BundleWatch::Log log)
+ClusterAgent::ClusterAgent(std::shared_ptr<kube::Client> client, ClusterOptions options,
+                           kube::bundle::BundleWatch::Apply apply, kube::bundle::BundleWatch::Log log)
     : lease_(client, options.ns, options.node, log),
       pods_(client, options.node, feed_),
-      bundles_(client, BundleWatchOptions{options.ns, options.node, options.store_root}, std::move(apply), lease_,
-               log) {}
+      bundles_(client,
+               kube::bundle::BundleWatchOptions{options.ns, kube::bundle::BundleWatch::kAssignments, options.node,
+                                                options.store_root},
+               std::move(apply),
+               [this](const kube::bundle::BundleStatus& s) { lease_.report({s.bundle, s.error}); }, log) {}
 
 ClusterAgent::~ClusterAgent() = default;
 

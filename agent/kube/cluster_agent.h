@@ -14,10 +14,10 @@
 #include <string>
 
 #include "agent/kube/agent_lease.h"
-#include "agent/kube/bundle_watch.h"
 #include "agent/kube/pod_watch.h"
 #include "agent/state/container_metadata.h"
 #include "common/result.h"
+#include "kube/bundle/bundle_watch.h"
 #include "kube/client.h"
 
 namespace peregrine::agent::cluster {
@@ -29,14 +29,13 @@ struct ClusterOptions {
   std::string store_root = "/var/lib/peregrine/bundles";
 };
 
-// The API client for `options`: the kubeconfig when one is named, else the pod's service
-// account. Errors say which was tried and what is missing.
+// The API client for `options` (kube/bundle/api_client.h).
 Result<std::shared_ptr<kube::Client>> cluster_client(const ClusterOptions& options);
 
 class ClusterAgent {
  public:
-  ClusterAgent(std::shared_ptr<kube::Client> client, ClusterOptions options, BundleWatch::Apply apply,
-               BundleWatch::Log log);
+  ClusterAgent(std::shared_ptr<kube::Client> client, ClusterOptions options, kube::bundle::BundleWatch::Apply apply,
+               kube::bundle::BundleWatch::Log log);
   ~ClusterAgent();
   ClusterAgent(const ClusterAgent&) = delete;
   ClusterAgent& operator=(const ClusterAgent&) = delete;
@@ -51,7 +50,7 @@ class ClusterAgent {
   // Destroyed in reverse: the bundle watch (which reports to the lease) before the lease.
   AgentLease lease_;
   PodWatch pods_;
-  BundleWatch bundles_;
+  kube::bundle::BundleWatch bundles_;
 };
 
 }  // namespace peregrine::agent::cluster

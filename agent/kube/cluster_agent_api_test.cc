@@ -17,6 +17,8 @@ namespace {
 
 using nlohmann::json;
 using kube::testing::ApiTestServer;
+using kube::bundle::Bundle;
+using kube::bundle::sha256_hex;
 
 const kube::ResourceRef kConfigMaps{"", "v1", "configmaps", true};
 const kube::ResourceRef kSecrets{"", "v1", "secrets", true};

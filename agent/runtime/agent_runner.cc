@@ -12,7 +12,7 @@
 #include "agent/capture/live_capture.h"
 #include "agent/capture/state_recorder.h"
 #include "agent/events/event_builder.h"
-#include "agent/kube/bundle_outputs.h"
+#include "outputs/config/bundle_outputs.h"
 #include "agent/kube/cluster_agent.h"
 #include "agent/runtime/alert_queue.h"
 #include "agent/runtime/dispatcher_output.h"
@@ -75,20 +75,20 @@ void install_signals() {
 // when they changed (`outputs_in_force` identifies the ones running).
 std::string apply_bundle(Reloader& reloader, OutputSwitch& outputs, std::string& outputs_in_force,
                          const AgentConfig& config, const kube::ClientConfig& cluster_api,
-                         const cluster::Bundle& bundle, const std::string& dir) {
-  const std::string identity = cluster::outputs_identity(bundle);
+                         const kube::bundle::Bundle& bundle, const std::string& dir) {
+  const std::string identity = outputs::outputs_identity(bundle);
   std::unique_ptr<outputs::Dispatcher> sinks;
   if (identity != outputs_in_force && !identity.empty()) {
     outputs::ConfigContext context;
     context.secrets_dir = config.secrets_dir;
     context.kube_client = cluster_api;
     context.node_name = config.node_name;
-    auto built = cluster::bundle_dispatcher(bundle, dir, std::move(context));
+    auto built = outputs::bundle_dispatcher(bundle, dir, std::move(context));
     if (!built) return "bundle " + bundle.hash + ": " + built.error().message;
     sinks = std::move(*built);
   }
   std::vector<engine::RuleText> texts;
-  for (const cluster::BundleFile& f : bundle.files) texts.push_back({dir + "/" + f.name, f.text, f.tenant});
+  for (const kube::bundle::BundleFile& f : bundle.files) texts.push_back({dir + "/" + f.name, f.text, f.tenant});
   Reloader::Outcome outcome = reloader.replace_texts(std::move(texts), "bundle " + bundle.hash);
   if (!outcome.ok) {
     std::string first = outcome.errors.empty() ? "rules did not load" : outcome.errors.front();
@@ -229,7 +229,7 @@ int run_agent(const AgentConfig& config) {
     cluster_api = (*client)->config();
     cluster_agent = std::make_unique<cluster::ClusterAgent>(
         std::move(*client), co,
-        [&](const cluster::Bundle& bundle, const std::string& dir) {
+        [&](const kube::bundle::Bundle& bundle, const std::string& dir) {
           return apply_bundle(reloader, outputs, outputs_in_force, config, cluster_api, bundle, dir);
         },
         log_line);

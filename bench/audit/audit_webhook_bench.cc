@@ -4,6 +4,10 @@
 // and p50/p99 of a batch's round trip. Run by hand; figures go to bench/RESULTS.md.
 //
 //   audit_webhook_bench [--seconds N] [--clients N] [--eval-threads N] [--http-threads N]
+//                       [--decompose-only 1]
+//
+// "Per core" is events per CPU-second of the server's threads: the process's CPU time less that
+// of the client threads, which share the machine (and the process) with it.
 
 #include <algorithm>
 #include <atomic>
@@ -13,6 +17,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <time.h>
 
 #include <httplib.h>
 
@@ -54,6 +60,12 @@ std::string event(uint64_t id) {
       return std::string("{") + common + aid +
              R"(,"stage":"ResponseComplete","verb":"get","requestURI":"/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/worker-3","user":{"username":"system:node:worker-3","groups":["system:nodes"]},"objectRef":{"resource":"leases","namespace":"kube-node-lease","name":"worker-3","apiGroup":"coordination.k8s.io","apiVersion":"v1"},"responseStatus":{"code":200}})";
   }
+}
+
+double cpu_seconds(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
 std::string batch(uint64_t first, int n) {
@@ -110,6 +122,7 @@ int main(int argc, char** argv) {
 
   const std::string rules_dir = std::string(PEREGRINE_SOURCE_DIR) + "/rules/k8s_audit";
   decompose(rules_dir);
+  if (flag(argc, argv, "--decompose-only", 0) != 0) return 0;
 
   peregrine::audit::testing::TempDir dir;
   auto pki = peregrine::audit::testing::TestPki::create(dir.path());
@@ -138,6 +151,8 @@ int main(int argc, char** argv) {
 
   std::atomic<uint64_t> next_id{0}, accepted{0}, refused{0};
   std::vector<std::vector<double>> latencies(static_cast<size_t>(clients));
+  std::atomic<double> client_cpu{0};
+  const double process_cpu_start = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
   const auto start = Clock::now();
   const auto end = start + std::chrono::seconds(seconds);
   std::vector<std::thread> threads;
@@ -160,12 +175,18 @@ int main(int argc, char** argv) {
           ++refused;  // 429: the apiserver would retry; here we just send the next batch
         }
       }
+      double mine = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
+      for (double seen = client_cpu.load(); !client_cpu.compare_exchange_weak(seen, seen + mine);) {
+      }
     });
   }
   for (auto& t : threads) t.join();
   const double posting = std::chrono::duration<double>(Clock::now() - start).count();
   (*hook)->stop();  // drains the queue
   const double total = std::chrono::duration<double>(Clock::now() - start).count();
+  // Client threads start with no CPU time, so theirs is all spent in the run.
+  const double server_cpu =
+      cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - process_cpu_start - client_cpu.load();
 
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
@@ -179,6 +200,8 @@ int main(int argc, char** argv) {
   std::printf("evaluated %.0f events/s (%llu events, %llu alerts)\n",
               double(m.events_evaluated.load()) / total,
               (unsigned long long)m.events_evaluated.load(), (unsigned long long)sink.count.load());
+  std::printf("server CPU %.2f s (clients %.2f s): %.0f events per server CPU-second\n",
+              server_cpu, client_cpu.load(), double(m.events_evaluated.load()) / server_cpu);
   std::printf("batch round trip: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", pct(0.50), pct(0.99),
               all.empty() ? 0.0 : all.back());
   return 0;

@@ -26,6 +26,11 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set before load: the agent's own thread group, never watched (0 = none). */
 const volatile __u32 ignore_tgid = 0;
+/* Set before load: unread bytes in events_map at which a record wakes the reader (0: every
+ * record may wake it, the ring buffer's default). A wakeup is an interrupt on this CPU and a
+ * context switch on the reader's: paid per record it was most of the probe's cost, so the
+ * reader polls on a short timer instead and is woken early only when the backlog grows. */
+const volatile __u64 wakeup_bytes = 0;
 
 #define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall is running */
 #define S_IFMT 00170000
@@ -65,6 +70,10 @@ struct {
 
 struct scratch {
 	__u8 buf[PEREGRINE_SCRATCH_SIZE];
+	/* The entry arguments of the syscall being built, copied once from stash_map so that
+	 * fetch_param reads them without a hash lookup per parameter. */
+	struct peregrine_syscall_stash args;
+	__u64 have_args;
 };
 
 struct {
@@ -283,7 +292,7 @@ __noinline int fetch_param(__u32 code, __u32 i, __u32 off, __s64 res, __u32 npar
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	const struct peregrine_param_spec *spec;
-	struct peregrine_syscall_stash *stash;
+	struct peregrine_syscall_stash *stash = 0;
 	struct peregrine_event_hdr *hdr;
 	struct peregrine_exec_path *exec;
 	struct task_struct *task;
@@ -305,9 +314,8 @@ __noinline int fetch_param(__u32 code, __u32 i, __u32 off, __s64 res, __u32 npar
 	hdr = (struct peregrine_event_hdr *)buf;
 	spec = &SPEC(code)->params[i & (PEREGRINE_MAX_PARAMS - 1)];
 	room = PEREGRINE_MAX_EVENT_SIZE - off;
-	stash = bpf_map_lookup_elem(&stash_map, &pid_tgid);
-	if (stash && stash->id != code)
-		stash = 0;
+	if (s->have_args && s->args.id == code)
+		stash = &s->args;
 
 	/* The syscall argument or result the fetch names, when it needs one. */
 	value = 0;
@@ -503,8 +511,28 @@ __noinline int fetch_param(__u32 code, __u32 i, __u32 off, __s64 res, __u32 npar
 	return off + len;
 }
 
-/* Builds and emits the record of `code` for the current thread. */
-static __always_inline void emit_event(__u32 code, __s64 res, __u16 flags)
+/* Writes a finished record to events_map; a full buffer is a counted drop. Wakes the reader
+ * only when this record takes the unread data past wakeup_bytes (see there). */
+static __always_inline void emit_record(struct peregrine_probe_counters *c, void *data, __u32 size)
+{
+	__u64 flags = 0;
+
+	if (wakeup_bytes) {
+		__u64 unread = bpf_ringbuf_query(&events_map, BPF_RB_AVAIL_DATA);
+
+		flags = unread < wakeup_bytes && unread + size >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									   : BPF_RB_NO_WAKEUP;
+	}
+	if (bpf_ringbuf_output(&events_map, data, size, flags))
+		__sync_fetch_and_add(&c->drops_ringbuf, 1);
+	else
+		__sync_fetch_and_add(&c->events, 1);
+}
+
+/* Builds and emits the record of `code` for the current thread, with the arguments `stash`
+ * holds (0: entry not seen). */
+static __always_inline void emit_event(__u32 code, __s64 res, __u16 flags,
+				       const struct peregrine_syscall_stash *stash)
 {
 	struct peregrine_probe_counters *c = counters();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -521,6 +549,9 @@ static __always_inline void emit_event(__u32 code, __s64 res, __u16 flags)
 	nparams = SPEC(code)->nparams;
 	if (nparams > PEREGRINE_MAX_PARAMS)
 		return;
+	s->have_args = stash != 0;
+	if (stash)
+		s->args = *stash;
 	hdr = (struct peregrine_event_hdr *)s->buf;
 	hdr->magic = PEREGRINE_EVENT_MAGIC;
 	hdr->version = PEREGRINE_SCHEMA_VERSION;
@@ -548,10 +579,7 @@ static __always_inline void emit_event(__u32 code, __s64 res, __u16 flags)
 		return;
 	if (hdr->flags & PEREGRINE_EVF_TRUNCATED)
 		__sync_fetch_and_add(&c->truncated, 1);
-	if (bpf_ringbuf_output(&events_map, s->buf, off & (PEREGRINE_SCRATCH_SIZE - 1), 0))
-		__sync_fetch_and_add(&c->drops_ringbuf, 1);
-	else
-		__sync_fetch_and_add(&c->events, 1);
+	emit_record(c, s->buf, off & (PEREGRINE_SCRATCH_SIZE - 1));
 }
 
 static __always_inline bool interesting(__u32 id)
@@ -560,10 +588,12 @@ static __always_inline bool interesting(__u32 id)
 	return on && *on;
 }
 
+/* Direct loads through BTF pointers (here and in the syscall hooks' regs): plain memory
+ * reads, where BPF_CORE_READ would be a helper call each. */
 static __always_inline bool in_compat_syscall(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
+	return task->thread_info.status & TS_COMPAT;
 }
 
 /* ------------------------------------------------------------------ hooks */
@@ -580,12 +610,12 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 	if (!interesting(id) || in_compat_syscall())
 		return 0;
 	stash.id = id;
-	stash.args[0] = BPF_CORE_READ(regs, di);
-	stash.args[1] = BPF_CORE_READ(regs, si);
-	stash.args[2] = BPF_CORE_READ(regs, dx);
-	stash.args[3] = BPF_CORE_READ(regs, r10);
-	stash.args[4] = BPF_CORE_READ(regs, r8);
-	stash.args[5] = BPF_CORE_READ(regs, r9);
+	stash.args[0] = regs->di;
+	stash.args[1] = regs->si;
+	stash.args[2] = regs->dx;
+	stash.args[3] = regs->r10;
+	stash.args[4] = regs->r8;
+	stash.args[5] = regs->r9;
 	if (bpf_map_update_elem(&stash_map, &pid_tgid, &stash, BPF_ANY)) {
 		c = counters();
 		if (c)
@@ -600,7 +630,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct peregrine_syscall_stash *stash;
 	struct peregrine_probe_counters *c;
-	long id = BPF_CORE_READ(regs, orig_ax);
+	long id = regs->orig_ax;
 	__u16 flags = 0;
 
 	if (ignored(pid_tgid) || id < 0 || id >= PEREGRINE_SYSCALL_CODE_LIMIT)
@@ -610,13 +640,15 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	if (SPEC(id)->nparams == 0)
 		return 0; /* not in the schema */
 	stash = bpf_map_lookup_elem(&stash_map, &pid_tgid);
-	if (!stash || stash->id != id) {
+	if (stash && stash->id != id)
+		stash = 0;
+	if (!stash) {
 		flags |= PEREGRINE_EVF_NO_ENTER;
 		c = counters();
 		if (c)
 			__sync_fetch_and_add(&c->no_enter, 1);
 	}
-	emit_event(id, ret, flags);
+	emit_event(id, ret, flags, stash);
 	bpf_map_delete_elem(&stash_map, &pid_tgid);
 	if (id == PEREGRINE_EVT_CODE_EXECVE || id == PEREGRINE_EVT_CODE_EXECVEAT)
 		bpf_map_delete_elem(&exec_path_map, &pid_tgid);
@@ -720,9 +752,6 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 		off += 24;
 	}
 	hdr->len = off;
-	if (bpf_ringbuf_output(&events_map, s->buf, off, 0))
-		__sync_fetch_and_add(&c->drops_ringbuf, 1);
-	else
-		__sync_fetch_and_add(&c->events, 1);
+	emit_record(c, s->buf, off);
 	return 0;
 }

@@ -1,4 +1,4 @@
-#include "agent/kube/bundle_store.h"
+#include "kube/bundle/bundle_store.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <vector>
 
-namespace peregrine::agent::cluster {
+namespace peregrine::kube::bundle {
 namespace {
 
 namespace fs = std::filesystem;
@@ -80,4 +80,4 @@ Status store_secrets(const std::string& secrets_dir, const Bundle& bundle) {
   return {};
 }
 
-}  // namespace peregrine::agent::cluster
+}  // namespace peregrine::kube::bundle

@@ -1,6 +1,6 @@
 #pragma once
 // A rule bundle as the operator publishes it (cluster contract, /work/shared/DESIGN.md and
-// agent/kube/README.md): ConfigMap `peregrine-bundle-<h>` whose `manifest.json` lists the files
+// kube/bundle/README.md): ConfigMap `peregrine-bundle-<h>` whose `manifest.json` lists the files
 // in load order, each under its name in `data` (encoding identity) or `binaryData` (gzip) of
 // the object it names — the main ConfigMap or a part `peregrine-bundle-<h>-<i>` — with the
 // sha256 of its uncompressed text.
@@ -19,7 +19,7 @@
 
 #include "common/result.h"
 
-namespace peregrine::agent::cluster {
+namespace peregrine::kube::bundle {
 
 struct ManifestFile {
   std::string name;
@@ -78,4 +78,4 @@ std::string sha256_hex(const std::string& bytes);
 // gunzip; errors when `bytes` is not gzip or inflates past `limit`.
 Result<std::string> gunzip(const std::string& bytes, size_t limit = 64u << 20);
 
-}  // namespace peregrine::agent::cluster
+}  // namespace peregrine::kube::bundle

@@ -1,13 +1,13 @@
-#include "agent/kube/bundle_watch.h"
+#include "kube/bundle/bundle_watch.h"
 
 #include <algorithm>
 #include <chrono>
 
-#include "agent/kube/bundle_fetch.h"
-#include "agent/kube/bundle_store.h"
+#include "kube/bundle/bundle_fetch.h"
+#include "kube/bundle/bundle_store.h"
 #include "kube/backoff.h"
 
-namespace peregrine::agent::cluster {
+namespace peregrine::kube::bundle {
 namespace {
 
 constexpr size_t kMaxErrorBytes = 1024;
@@ -15,13 +15,13 @@ constexpr size_t kMaxErrorBytes = 1024;
 }  // namespace
 
 BundleWatch::BundleWatch(std::shared_ptr<kube::Client> client, BundleWatchOptions options, Apply apply,
-                         AgentLease& lease, Log log)
-    : client_(std::move(client)), options_(std::move(options)), apply_(std::move(apply)), lease_(lease),
+                         Report report, Log log)
+    : client_(std::move(client)), options_(std::move(options)), apply_(std::move(apply)), report_(std::move(report)),
       log_(std::move(log)) {
   kube::InformerOptions io;
   io.ref = {"", "v1", "configmaps", true};
   io.ns = options_.ns;
-  io.field_selector = std::string("metadata.name=") + kAssignments;
+  io.field_selector = "metadata.name=" + options_.config_map;
   kube::InformerHandlers handlers;
   handlers.on_add = [this](const nlohmann::json& cm) { assigned(cm); };
   handlers.on_update = [this](const nlohmann::json&, const nlohmann::json& cm) { assigned(cm); };
@@ -48,7 +48,7 @@ void BundleWatch::start() {
 
 void BundleWatch::assigned(const nlohmann::json& config_map) {
   const nlohmann::json data = config_map.value("data", nlohmann::json::object());
-  auto it = data.find(options_.node);
+  auto it = data.find(options_.key);
   std::string name = it != data.end() && it->is_string() ? it->get<std::string>() : "";
   if (name.empty()) return;
   {
@@ -57,6 +57,11 @@ void BundleWatch::assigned(const nlohmann::json& config_map) {
     wanted_ = name;
   }
   cv_.notify_all();
+}
+
+BundleStatus BundleWatch::status() const {
+  std::lock_guard lock(mu_);
+  return status_;
 }
 
 void BundleWatch::run() {
@@ -96,8 +101,12 @@ bool BundleWatch::bring_in(const std::string& name) {
     }
   }
   if (error.empty()) {
-    status_ = {fetched.bundle->hash, ""};
-    lease_.report(status_);
+    BundleStatus status{fetched.bundle->hash, ""};
+    {
+      std::lock_guard lock(mu_);
+      status_ = status;
+    }
+    report_(status);
     prune_bundles(options_.store_root, dir);
     loads_.fetch_add(1);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -110,9 +119,14 @@ bool BundleWatch::bring_in(const std::string& name) {
   // The annotation is one line of bounded size, whatever the error text holds.
   std::replace(error.begin(), error.end(), '\n', ' ');
   if (error.size() > kMaxErrorBytes) error = error.substr(0, kMaxErrorBytes - 3) + "...";
-  status_.error = error;
-  lease_.report(status_);
+  BundleStatus status;
+  {
+    std::lock_guard lock(mu_);
+    status_.error = error;
+    status = status_;
+  }
+  report_(status);
   return fetched.transient;
 }
 
-}  // namespace peregrine::agent::cluster
+}  // namespace peregrine::kube::bundle

@@ -1,4 +1,4 @@
-#include "agent/kube/bundle_manifest.h"
+#include "kube/bundle/bundle_manifest.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -8,9 +8,9 @@
 #include <sstream>
 #include <sys/stat.h>
 
-#include "agent/kube/bundle_store.h"
+#include "kube/bundle/bundle_store.h"
 
-namespace peregrine::agent::cluster {
+namespace peregrine::kube::bundle {
 namespace {
 
 std::string gzip(const std::string& text) {
@@ -244,4 +244,4 @@ TEST(BundleStore, WritesPrivateFilesAndPrunesOtherBundles) {
 }
 
 }  // namespace
-}  // namespace peregrine::agent::cluster
+}  // namespace peregrine::kube::bundle

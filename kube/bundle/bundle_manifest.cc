@@ -1,4 +1,4 @@
-#include "agent/kube/bundle_manifest.h"
+#include "kube/bundle/bundle_manifest.h"
 
 #include <openssl/evp.h>
 #include <zlib.h>
@@ -7,7 +7,7 @@
 
 #include "kube/config.h"
 
-namespace peregrine::agent::cluster {
+namespace peregrine::kube::bundle {
 namespace {
 
 std::string str(const nlohmann::json& object, const char* key) {
@@ -194,4 +194,4 @@ Result<Bundle> assemble_bundle(const Manifest& manifest, const std::map<std::str
   return bundle;
 }
 
-}  // namespace peregrine::agent::cluster
+}  // namespace peregrine::kube::bundle

@@ -9,10 +9,10 @@
 
 #include <string>
 
-#include "agent/kube/bundle_manifest.h"
+#include "kube/bundle/bundle_manifest.h"
 #include "common/result.h"
 
-namespace peregrine::agent::cluster {
+namespace peregrine::kube::bundle {
 
 // The folder holding the bundle's files.
 Result<std::string> store_bundle(const std::string& root, const Bundle& bundle);
@@ -22,4 +22,4 @@ void prune_bundles(const std::string& root, const std::string& keep);
 
 Status store_secrets(const std::string& secrets_dir, const Bundle& bundle);
 
-}  // namespace peregrine::agent::cluster
+}  // namespace peregrine::kube::bundle

@@ -1,6 +1,6 @@
-#include "agent/kube/bundle_fetch.h"
+#include "kube/bundle/bundle_fetch.h"
 
-namespace peregrine::agent::cluster {
+namespace peregrine::kube::bundle {
 namespace {
 
 const kube::ResourceRef kConfigMaps{"", "v1", "configmaps", true};
@@ -51,4 +51,4 @@ BundleFetch fetch_bundle(kube::Client& client, const std::string& ns, const std:
   return out;
 }
 
-}  // namespace peregrine::agent::cluster
+}  // namespace peregrine::kube::bundle
