@@ -63,6 +63,8 @@ def test_workloads_run_the_one_image_with_their_subcommand(rendered):
     audit = find(rendered, "Deployment", "peregrine-audit-webhook")
     assert audit["spec"]["replicas"] == 2
     assert containers(audit)[0]["args"][0] == "audit-webhook"
+    args = containers(audit)[0]["args"]
+    assert "--cluster" in args and args[args.index("--namespace") + 1] == NS
     assert find(rendered, "Service", "peregrine-audit-webhook")["spec"]["ports"][0]["port"] == 9765
 
     agent = find(rendered, "DaemonSet", "peregrine-agent")
@@ -138,6 +140,9 @@ def test_roles_are_least_privilege(rendered):
 
     audit = rules_of(rendered, "ClusterRole", "peregrine-audit-webhook")
     assert [r["resources"] for r in audit] == [["falcoalerts"]]
+    audit_ns = rules_of(rendered, "Role", "peregrine-audit-webhook")
+    assert grants(audit_ns, "", "configmaps") == {"get", "list", "watch"}
+    assert grants(audit_ns, "", "secrets") == {"get"}
 
     bindings = {(d["kind"], d["metadata"]["name"]): d for d in rendered if d["kind"].endswith("Binding")}
     for (kind, name), b in bindings.items():
