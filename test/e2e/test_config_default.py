@@ -143,6 +143,7 @@ def test_roles_are_least_privilege(rendered):
     audit_ns = rules_of(rendered, "Role", "peregrine-audit-webhook")
     assert grants(audit_ns, "", "configmaps") == {"get", "list", "watch"}
     assert grants(audit_ns, "", "secrets") == {"get"}
+    assert grants(audit_ns, "coordination.k8s.io", "leases") == {"create", "list", "delete"}
 
     bindings = {(d["kind"], d["metadata"]["name"]): d for d in rendered if d["kind"].endswith("Binding")}
     for (kind, name), b in bindings.items():
