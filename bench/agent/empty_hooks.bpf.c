@@ -14,9 +14,6 @@ int BPF_PROG(handle_sys_enter) { return 0; }
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit) { return 0; }
 
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(handle_sched_process_fork) { return 0; }
-
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_sched_process_exec) { return 0; }
 

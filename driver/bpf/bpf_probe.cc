@@ -3,10 +3,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/capability.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdarg>
 #include <cstring>
 #include <mutex>
@@ -88,6 +91,13 @@ struct RingBufferDeleter {
 
 bool is_power_of_two(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
+// The probe wakes the reader only when the unread data reaches 1/kWakeupFraction of the ring
+// (probe.bpf.c, wakeup_bytes); below that, poll() looks every kPollTickMs on its own. The
+// fraction leaves the rest of the ring to absorb a burst while the reader wakes; the tick
+// bounds how late a record of a quiet system is read.
+constexpr uint32_t kWakeupFraction = 16;
+constexpr int kPollTickMs = 10;
+
 }  // namespace
 
 struct BpfProbe::Impl {
@@ -141,6 +151,7 @@ Result<std::unique_ptr<BpfProbe>> BpfProbe::open(const ProbeOptions& options) {
   }
   probe* skel = impl->skel.get();
   skel->rodata->ignore_tgid = options.ignore_tgid;
+  skel->rodata->wakeup_bytes = options.ring_buffer_bytes / kWakeupFraction;
   if (int err = bpf_map__set_max_entries(skel->maps.events_map, options.ring_buffer_bytes)) {
     return make_error("sizing the ring buffer failed: " + std::string(strerror(-err)));
   }
@@ -191,9 +202,28 @@ Status BpfProbe::set_interesting(const std::vector<bool>& by_type) {
 }
 
 Result<int> BpfProbe::poll(int timeout_ms, const EventCallback& on_event) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0));
   impl_->on_event = &on_event;
   impl_->delivered = 0;
-  const int rc = ring_buffer__poll(impl_->ring.get(), timeout_ms);
+  int rc = 0;
+  // Records below the wakeup threshold raise no epoll event: read what is there, and wait in
+  // ticks, reading again after each (a wakeup only shortens the tick).
+  for (;;) {
+    rc = ring_buffer__consume(impl_->ring.get());
+    if (rc < 0 || impl_->delivered > 0) break;
+    int wait_ms = kPollTickMs;
+    if (timeout_ms >= 0) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) break;
+      wait_ms = std::min<int>(wait_ms, static_cast<int>(left.count()));
+    }
+    epoll_event ready;
+    if (epoll_wait(epoll_fd(), &ready, 1, wait_ms) < 0) {
+      rc = -errno;  // EINTR included: the caller may have a signal to look at
+      break;
+    }
+  }
   impl_->on_event = nullptr;
   if (rc < 0 && rc != -EINTR) {
     return make_error("reading the ring buffer failed: " + std::string(strerror(-rc)));

@@ -61,8 +61,11 @@ class BpfProbe {
   // Waits up to timeout_ms (0: don't wait, -1: forever) for records and calls on_event for
   // each one that decodes; the view is valid only during the call. Returns how many records
   // were delivered. Records that fail to decode are counted (decode_errors()), not delivered.
+  // A record is seen at most ~10 ms after it was written: the probe wakes the reader only
+  // once a backlog builds up, and poll() looks on a 10 ms tick in between.
   Result<int> poll(int timeout_ms, const EventCallback& on_event);
-  // The ring buffer's epoll fd, readable when records are waiting (for an external loop).
+  // The ring buffer's epoll fd. It becomes readable only when the unread data reaches 1/16 of
+  // the ring, not per record: an external loop must also call poll(0, ...) on a short timer.
   int epoll_fd() const;
 
   Result<ProbeCounters> counters() const;

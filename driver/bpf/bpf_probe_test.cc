@@ -158,13 +158,49 @@ TEST_F(BpfProbeTest, ForkExecExitAreReportedWithArgs) {
     const RawEventView v = c.view();
     return v.type() == PEREGRINE_EVT_CODE_CLONE && v.res() == child;
   });
-  EXPECT_NE(parent_clone, seen_.end()) << "no clone event in the parent";
+  ASSERT_NE(parent_clone, seen_.end()) << "no clone event in the parent";
+  // The arguments are read at exit, and the child exits with a copy of the parent's registers.
+  const auto child_flags = clone->view().as_uint(clone->view().index_of("flags"));
+  ASSERT_TRUE(child_flags.has_value());
+  EXPECT_NE(*child_flags, 0u);
+  EXPECT_EQ(child_flags, parent_clone->view().as_uint(parent_clone->view().index_of("flags")));
 
   auto exit = wait_for([&](const RawEventView& v) {
     return v.type() == PEREGRINE_EVT_PROCEXIT && v.tid() == child_id;
   });
   ASSERT_TRUE(exit.has_value()) << "no procexit for the child";
   EXPECT_EQ(exit->view().as_int(exit->view().index_of("status")), 0);
+}
+
+// A successful exec clears the registers the other calls' arguments are read from at exit:
+// execveat's dirfd and flags must come from its entry.
+TEST_F(BpfProbeTest, ExecveatKeepsItsEntryArgumentsAcrossTheExec) {
+  open_probe(only({}));  // lifecycle events only
+  const int dir = open("/usr/bin", O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(dir, 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const char* argv[] = {"true", nullptr};
+    const char* envp[] = {nullptr};
+    syscall(SYS_execveat, dir, "true", argv, envp, AT_SYMLINK_NOFOLLOW);
+    _exit(127);
+  }
+  close(dir);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+  auto exec = wait_for([&](const RawEventView& ev) {
+    return ev.type() == PEREGRINE_EVT_CODE_EXECVEAT && ev.pid() == static_cast<uint32_t>(child);
+  });
+  ASSERT_TRUE(exec.has_value()) << "no execveat event for the child";
+  const RawEventView ev = exec->view();
+  EXPECT_EQ(ev.res(), 0);
+  EXPECT_EQ(ev.flags() & PEREGRINE_EVF_NO_ENTER, 0);
+  EXPECT_EQ(ev.as_int(ev.index_of("dirfd")), dir);
+  EXPECT_EQ(ev.as_uint(ev.index_of("flags")), static_cast<uint64_t>(AT_SYMLINK_NOFOLLOW));
+  EXPECT_EQ(ev.as_string(ev.index_of("filename")), "/dev/fd/" + std::to_string(dir) + "/true");
 }
 
 TEST_F(BpfProbeTest, ConnectAndAcceptCarryTheTcpTuple) {

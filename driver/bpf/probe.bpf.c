@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Peregrine's eBPF CO-RE probe. One record per syscall, emitted at exit with the arguments
- * stashed at entry, laid out as driver/event_schema.h says; plus procexit from
- * sched_process_exit. What each parameter holds and where it comes from is data (the schema's
- * table, compiled below into event_specs); the code that fetches them is generic.
+ * Peregrine's eBPF CO-RE probe. One record per syscall, emitted at exit with the call's
+ * arguments, laid out as driver/event_schema.h says; plus procexit from sched_process_exit.
+ * What each parameter holds and where it comes from is data (the schema's table, compiled
+ * below into event_specs); the code that fetches them is generic.
+ *
+ * The arguments are read at exit from the saved user registers, which the kernel leaves as the
+ * caller set them: no per-call work at entry. Only a successful execve/execveat replaces them
+ * (the new program starts with cleared registers), so those two are stashed at entry.
  *
  * Hooks (tp_btf: no tracefs, no kprobes):
- *   sys_enter            stash the arguments of interesting syscalls, keyed by pid_tgid
- *   sys_exit             build the record from the stash and the result, emit, drop stash
- *   sched_process_fork   give the child a copy of the parent's stash, so its own exit from
- *                        clone/fork (result 0) is reported like Falco's child clone event
+ *   sys_enter            stash the arguments of execve/execveat, keyed by pid_tgid
+ *   sys_exit             build the record from the registers (or the stash) and the result
  *   sched_process_exec   remember the executed file until execve/execveat exits
  *   sched_process_exit   emit procexit, forget the thread's state
+ * A forked child returns from clone/fork with a copy of its parent's registers, so its own
+ * exit (result 0) is reported like Falco's child clone event.
  */
 #include "vmlinux.h"
 
@@ -53,6 +57,7 @@ struct {
 	__uint(max_entries, 1 << 24);
 } events_map SEC(".maps");
 
+/* execve/execveat in flight (see the top of the file). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PEREGRINE_STASH_ENTRIES);
@@ -70,10 +75,6 @@ struct {
 
 struct scratch {
 	__u8 buf[PEREGRINE_SCRATCH_SIZE];
-	/* The entry arguments of the syscall being built, copied once from stash_map so that
-	 * fetch_param reads them without a hash lookup per parameter. */
-	struct peregrine_syscall_stash args;
-	__u64 have_args;
 };
 
 struct {
@@ -89,6 +90,21 @@ struct {
 	__type(key, __u32);
 	__type(value, struct peregrine_exec_path);
 } exec_path_scratch_map SEC(".maps");
+
+/* The arguments of the record being built, for fetch_param (scratch_map's value is at the
+ * per-CPU size limit already, hence a map of its own). valid 0: the entry of an exec was not
+ * seen, its arguments are absent. */
+struct args_scratch {
+	struct peregrine_syscall_stash stash;
+	__u64 valid;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct args_scratch);
+} args_scratch_map SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -298,6 +314,7 @@ __noinline int fetch_param(__u32 code, __u32 i, __u32 off, __s64 res, __u32 npar
 	struct task_struct *task;
 	struct mm_struct *mm;
 	__u32 zero = 0, room, len = 0, max;
+	struct args_scratch *args;
 	struct scratch *s;
 	__u64 value, ptr;
 	__u8 *buf;
@@ -314,8 +331,9 @@ __noinline int fetch_param(__u32 code, __u32 i, __u32 off, __s64 res, __u32 npar
 	hdr = (struct peregrine_event_hdr *)buf;
 	spec = &SPEC(code)->params[i & (PEREGRINE_MAX_PARAMS - 1)];
 	room = PEREGRINE_MAX_EVENT_SIZE - off;
-	if (s->have_args && s->args.id == code)
-		stash = &s->args;
+	args = bpf_map_lookup_elem(&args_scratch_map, &zero);
+	if (args && args->valid && args->stash.id == code)
+		stash = &args->stash;
 
 	/* The syscall argument or result the fetch names, when it needs one. */
 	value = 0;
@@ -529,10 +547,9 @@ static __always_inline void emit_record(struct peregrine_probe_counters *c, void
 		__sync_fetch_and_add(&c->events, 1);
 }
 
-/* Builds and emits the record of `code` for the current thread, with the arguments `stash`
- * holds (0: entry not seen). */
-static __always_inline void emit_event(__u32 code, __s64 res, __u16 flags,
-				       const struct peregrine_syscall_stash *stash)
+/* Builds and emits the record of `code` for the current thread, with the arguments in
+ * args_scratch_map. */
+static __always_inline void emit_event(__u32 code, __s64 res, __u16 flags)
 {
 	struct peregrine_probe_counters *c = counters();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -549,9 +566,6 @@ static __always_inline void emit_event(__u32 code, __s64 res, __u16 flags,
 	nparams = SPEC(code)->nparams;
 	if (nparams > PEREGRINE_MAX_PARAMS)
 		return;
-	s->have_args = stash != 0;
-	if (stash)
-		s->args = *stash;
 	hdr = (struct peregrine_event_hdr *)s->buf;
 	hdr->magic = PEREGRINE_EVENT_MAGIC;
 	hdr->version = PEREGRINE_SCHEMA_VERSION;
@@ -590,6 +604,12 @@ static __always_inline bool interesting(__u32 id)
 
 /* Direct loads through BTF pointers (here and in the syscall hooks' regs): plain memory
  * reads, where BPF_CORE_READ would be a helper call each. */
+/* The calls whose registers do not survive until their exit (see the top of the file). */
+static __always_inline bool needs_entry_stash(long id)
+{
+	return id == PEREGRINE_EVT_CODE_EXECVE || id == PEREGRINE_EVT_CODE_EXECVEAT;
+}
+
 static __always_inline bool in_compat_syscall(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -601,13 +621,15 @@ static __always_inline bool in_compat_syscall(void)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct peregrine_syscall_stash stash;
 	struct peregrine_probe_counters *c;
+	__u64 pid_tgid;
 
-	if (ignored(pid_tgid) || id < 0 || id >= PEREGRINE_SYSCALL_CODE_LIMIT)
+	/* First and alone: this runs for every syscall of the system. */
+	if (!needs_entry_stash(id))
 		return 0;
-	if (!interesting(id) || in_compat_syscall())
+	pid_tgid = bpf_get_current_pid_tgid();
+	if (ignored(pid_tgid) || !interesting(id) || in_compat_syscall())
 		return 0;
 	stash.id = id;
 	stash.args[0] = regs->di;
@@ -630,8 +652,10 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct peregrine_syscall_stash *stash;
 	struct peregrine_probe_counters *c;
+	struct args_scratch *args;
 	long id = regs->orig_ax;
 	__u16 flags = 0;
+	__u32 zero = 0;
 
 	if (ignored(pid_tgid) || id < 0 || id >= PEREGRINE_SYSCALL_CODE_LIMIT)
 		return 0;
@@ -639,36 +663,40 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (SPEC(id)->nparams == 0)
 		return 0; /* not in the schema */
+	args = bpf_map_lookup_elem(&args_scratch_map, &zero);
+	if (!args)
+		return 0;
+	if (!needs_entry_stash(id)) {
+		args->valid = 1;
+		args->stash.id = id;
+		args->stash.args[0] = regs->di;
+		args->stash.args[1] = regs->si;
+		args->stash.args[2] = regs->dx;
+		args->stash.args[3] = regs->r10;
+		args->stash.args[4] = regs->r8;
+		args->stash.args[5] = regs->r9;
+		emit_event(id, ret, flags);
+		return 0;
+	}
 	stash = bpf_map_lookup_elem(&stash_map, &pid_tgid);
+	/* A successful execveat's exit reads execve's number (seen on 6.18): the stash knows
+	 * which call the thread made. */
+	if (stash && id == PEREGRINE_EVT_CODE_EXECVE && stash->id == PEREGRINE_EVT_CODE_EXECVEAT)
+		id = PEREGRINE_EVT_CODE_EXECVEAT;
 	if (stash && stash->id != id)
 		stash = 0;
-	if (!stash) {
+	args->valid = stash != 0;
+	if (stash) {
+		args->stash = *stash;
+	} else {
 		flags |= PEREGRINE_EVF_NO_ENTER;
 		c = counters();
 		if (c)
 			__sync_fetch_and_add(&c->no_enter, 1);
 	}
-	emit_event(id, ret, flags, stash);
+	emit_event(id, ret, flags);
 	bpf_map_delete_elem(&stash_map, &pid_tgid);
-	if (id == PEREGRINE_EVT_CODE_EXECVE || id == PEREGRINE_EVT_CODE_EXECVEAT)
-		bpf_map_delete_elem(&exec_path_map, &pid_tgid);
-	return 0;
-}
-
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct peregrine_syscall_stash *stash;
-	__u64 child_key;
-
-	if (ignored(pid_tgid))
-		return 0;
-	stash = bpf_map_lookup_elem(&stash_map, &pid_tgid);
-	if (!stash)
-		return 0;
-	child_key = ((__u64)BPF_CORE_READ(child, tgid) << 32) | (__u32)BPF_CORE_READ(child, pid);
-	bpf_map_update_elem(&stash_map, &child_key, stash, BPF_ANY);
+	bpf_map_delete_elem(&exec_path_map, &pid_tgid);
 	return 0;
 }
 

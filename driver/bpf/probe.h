@@ -18,7 +18,8 @@ struct peregrine_probe_counters {
 	__u64 no_enter;      /* exits whose entry was not stashed */
 };
 
-/* The arguments of a syscall in flight, keyed by pid_tgid, from sys_enter to sys_exit. */
+/* The arguments of a syscall in flight, keyed by pid_tgid, from sys_enter to sys_exit (only
+ * execve/execveat, whose registers do not survive; see probe.bpf.c). */
 struct peregrine_syscall_stash {
 	__u64 args[6];
 	__u64 id; /* syscall number */
