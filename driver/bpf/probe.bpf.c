@@ -306,7 +306,6 @@ static __always_inline __u64 task_value(__u8 what)
  */
 __noinline int fetch_param(__u32 code, __u32 i, __u32 off, __s64 res, __u32 nparams)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	const struct peregrine_param_spec *spec;
 	struct peregrine_syscall_stash *stash = 0;
 	struct peregrine_event_hdr *hdr;
@@ -505,7 +504,11 @@ __noinline int fetch_param(__u32 code, __u32 i, __u32 off, __s64 res, __u32 npar
 	}
 	case PEREGRINE_FETCH_EXEC_PATH:
 		max = room < PEREGRINE_MAX_PATH ? room : PEREGRINE_MAX_PATH;
-		exec = bpf_map_lookup_elem(&exec_path_map, &pid_tgid);
+		{
+			__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+			exec = bpf_map_lookup_elem(&exec_path_map, &pid_tgid);
+		}
 		if (exec && res == 0)
 			n = bpf_probe_read_kernel_str(&buf[at_off(off)], bounded_len(max), exec->path);
 		else if (have_value && ptr)
@@ -547,12 +550,11 @@ static __always_inline void emit_record(struct peregrine_probe_counters *c, void
 		__sync_fetch_and_add(&c->events, 1);
 }
 
-/* Builds and emits the record of `code` for the current thread, with the arguments in
- * args_scratch_map. */
-static __always_inline void emit_event(__u32 code, __s64 res, __u16 flags)
+/* Builds and emits the record of `code` for the current thread (`pid_tgid`), with the
+ * arguments in args_scratch_map. */
+static __always_inline void emit_event(__u32 code, __s64 res, __u16 flags, __u64 pid_tgid)
 {
 	struct peregrine_probe_counters *c = counters();
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct peregrine_event_hdr *hdr;
 	__u32 zero = 0, off, nparams;
 	struct scratch *s;
@@ -675,7 +677,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		args->stash.args[3] = regs->r10;
 		args->stash.args[4] = regs->r8;
 		args->stash.args[5] = regs->r9;
-		emit_event(id, ret, flags);
+		emit_event(id, ret, flags, pid_tgid);
 		return 0;
 	}
 	stash = bpf_map_lookup_elem(&stash_map, &pid_tgid);
@@ -694,7 +696,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		if (c)
 			__sync_fetch_and_add(&c->no_enter, 1);
 	}
-	emit_event(id, ret, flags);
+	emit_event(id, ret, flags, pid_tgid);
 	bpf_map_delete_elem(&stash_map, &pid_tgid);
 	bpf_map_delete_elem(&exec_path_map, &pid_tgid);
 	return 0;
