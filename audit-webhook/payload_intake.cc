@@ -8,15 +8,6 @@
 #include "common/strings.h"
 
 namespace peregrine::audit {
-namespace {
-
-std::string_view string_at(const nlohmann::json& doc, const char* key) {
-  auto it = doc.find(key);
-  if (it == doc.end() || !it->is_string()) return {};
-  return it->get_ref<const std::string&>();
-}
-
-}  // namespace
 
 bool is_json_media_type(std::string_view content_type) {
   std::string_view media = content_type.substr(0, content_type.find(';'));
@@ -60,7 +51,7 @@ IntakeReply PayloadIntake::accept(std::string_view content_type, std::string_vie
   std::vector<std::string> keys;
   keys.reserve(events.size());
   for (const auto& ev : events)
-    keys.push_back(RecentAuditIds::key(string_at(ev.doc, "auditID"), string_at(ev.doc, "stage")));
+    keys.push_back(RecentAuditIds::key(ev.audit_id(), ev.stage()));
 
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<engine::AuditEvent> fresh;

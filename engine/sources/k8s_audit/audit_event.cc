@@ -11,9 +11,11 @@ namespace peregrine::engine {
 namespace {
 
 using Json = nlohmann::json;
+using k8s_audit::JsonValue;
+namespace dom = simdjson::dom;
 
 // How deep `text` nests arrays and objects, counted without parsing (brackets inside strings
-// do not count). Cheap enough to run before every parse.
+// do not count): the guard before nlohmann's parser, which has no depth limit of its own.
 size_t nesting_depth(std::string_view text) {
   size_t depth = 0, deepest = 0;
   bool in_string = false;
@@ -49,39 +51,105 @@ std::string without_exception_tag(const char* what) {
   return std::string(msg);
 }
 
-Result<Json> parse_json(std::string_view text) {
-  if (nesting_depth(text) > kMaxAuditJsonDepth) {
-    return make_error("JSON nests deeper than " + std::to_string(kMaxAuditJsonDepth) + " levels");
+std::string too_deep() {
+  return "JSON nests deeper than " + std::to_string(kMaxAuditJsonDepth) + " levels";
+}
+
+// A payload's document and its root value.
+struct ParsedJson {
+  std::shared_ptr<const dom::document> doc;
+  JsonValue root;
+};
+
+// Parser buffers grow to the largest payload a thread has parsed; beyond this they are given
+// back after the parse, so one huge request does not pin its buffers to an HTTP thread.
+constexpr size_t kKeptParserCapacity = size_t{1} << 20;
+constexpr size_t kInitialParserCapacity = size_t{64} << 10;
+
+// Each thread reuses one parser (its buffers are per-parse scratch); the document it fills is
+// the payload's own.
+dom::parser* thread_parser() {
+  thread_local dom::parser parser;
+  thread_local bool ready = false;
+  if (!ready) {
+    // The depth cap is the parser's: deeper input fails with DEPTH_ERROR, before any reader.
+    if (parser.allocate(kInitialParserCapacity, kMaxAuditJsonDepth) != simdjson::SUCCESS) {
+      return nullptr;
+    }
+    ready = true;
   }
+  return &parser;
+}
+
+// `via_nlohmann`: whether a number simdjson refuses may send the text through nlohmann.
+Result<ParsedJson> parse_json(std::string_view text, bool via_nlohmann = true);
+
+// simdjson refuses integers beyond 64 bits, which nlohmann reads as doubles. Such payloads go
+// through nlohmann once and are re-read from its output, so they are accepted as before.
+Result<ParsedJson> parse_json_via_nlohmann(std::string_view text) {
+  if (nesting_depth(text) > kMaxAuditJsonDepth) return make_error(too_deep());
+  std::string canonical;
   try {
-    return Json::parse(text.begin(), text.end());
+    canonical = Json::parse(text.begin(), text.end())
+                    .dump(-1, ' ', false, Json::error_handler_t::replace);
   } catch (const Json::exception& e) {
     return make_error("not JSON: " + without_exception_tag(e.what()));
   } catch (const std::bad_alloc&) {
     return make_error("payload too large to parse (out of memory)");
   }
+  // nlohmann wrote the refused integers as doubles, so this parse cannot come back here.
+  auto again = parse_json(canonical, false);
+  if (!again) return again.error();
+  return again;
 }
 
-uint64_t timestamp_of(const Json& doc) {
+Result<ParsedJson> parse_json(std::string_view text, bool via_nlohmann) {
+  dom::parser* parser = thread_parser();
+  if (parser == nullptr) return make_error("payload too large to parse (out of memory)");
+  auto doc = std::make_shared<dom::document>();
+  auto root = parser->parse_into_document(*doc, text.data(), text.size());
+  if (parser->capacity() > kKeptParserCapacity &&
+      parser->allocate(kInitialParserCapacity, kMaxAuditJsonDepth) != simdjson::SUCCESS) {
+    // Shrinking failed: the parser keeps its big buffers, which is still a working parser.
+  }
+  switch (root.error()) {
+    case simdjson::SUCCESS:
+      return ParsedJson{std::move(doc), JsonValue(root.value_unsafe())};
+    case simdjson::DEPTH_ERROR:
+      return make_error(too_deep());
+    case simdjson::MEMALLOC:
+    case simdjson::CAPACITY:
+      return make_error("payload too large to parse (out of memory)");
+    case simdjson::NUMBER_ERROR:
+    case simdjson::NUMBER_OUT_OF_RANGE:
+      if (via_nlohmann) return parse_json_via_nlohmann(text);
+      break;
+    default:
+      break;
+  }
+  return make_error(std::string("not JSON: ") + simdjson::error_message(root.error()));
+}
+
+uint64_t timestamp_of(JsonValue doc) {
   for (const char* key : {"stageTimestamp", "requestReceivedTimestamp"}) {
-    auto it = doc.find(key);
-    if (it == doc.end() || !it->is_string()) continue;
-    if (auto ns = parse_rfc3339(it->get_ref<const std::string&>())) return *ns;
+    auto text = doc[key].string();
+    if (!text) continue;
+    if (auto ns = parse_rfc3339(*text)) return *ns;
   }
   return 0;
 }
 
 // The optional string member `key`; an error when present but not a string.
-Result<std::string_view> optional_string(const Json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::string_view();
-  if (!it->is_string()) {
-    return make_error(std::string(key) + " is a JSON " + it->type_name() + ", not a string");
+Result<std::string_view> optional_string(JsonValue obj, const char* key) {
+  JsonValue v = obj[key];
+  if (!v || v.is_null()) return std::string_view();
+  if (!v.is_string()) {
+    return make_error(std::string(key) + " is a JSON " + v.type_name() + ", not a string");
   }
-  return std::string_view(it->get_ref<const std::string&>());
+  return *v.string();
 }
 
-Status check_api_version(const Json& obj) {
+Status check_api_version(JsonValue obj) {
   auto version = optional_string(obj, "apiVersion");
   if (!version) return version.error();
   if (!version->empty() && !version->starts_with("audit.k8s.io/")) {
@@ -91,51 +159,67 @@ Status check_api_version(const Json& obj) {
   return {};
 }
 
-Status append_list(Json& list, uint64_t& num, std::vector<AuditEvent>& out) {
-  auto items = list.find("items");
+Result<AuditEvent> make_event(const std::shared_ptr<const dom::document>& payload, JsonValue obj,
+                              uint64_t num) {
+  if (!obj.is_object()) {
+    return make_error(std::string("audit event is a JSON ") + obj.type_name() +
+                      ", not an object");
+  }
+  JsonValue id = obj["auditID"];
+  if (!id || id.is_null()) return make_error("audit event has no auditID");
+  if (!id.is_string()) {
+    return make_error(std::string("audit event's auditID is a JSON ") + id.type_name() +
+                      ", not a string");
+  }
+  AuditEvent ev;
+  ev.type = 0;
+  ev.num = num;
+  ev.timestamp_ns = timestamp_of(obj);
+  ev.payload = payload;
+  ev.json = obj;
+  return ev;
+}
+
+Status append_list(const ParsedJson& parsed, uint64_t& num, std::vector<AuditEvent>& out) {
+  JsonValue items = parsed.root["items"];
   // Go's encoder writes an empty list as "items": null.
-  if (items == list.end() || items->is_null()) return {};
-  if (!items->is_array()) {
-    return make_error(std::string("EventList.items is a JSON ") + items->type_name() +
+  if (!items || items.is_null()) return {};
+  if (!items.is_array()) {
+    return make_error(std::string("EventList.items is a JSON ") + items.type_name() +
                       ", not an array");
   }
-  out.reserve(out.size() + items->size());
-  for (size_t i = 0; i < items->size(); ++i) {
-    // Moving a json value moves its storage, so nothing is copied here.
-    auto ev = make_audit_event(std::move((*items)[i]), num);
+  out.reserve(out.size() + items.size());
+  size_t i = 0;
+  for (JsonValue item : items.items()) {
+    auto ev = make_event(parsed.doc, item, num);
     if (!ev) return make_error("EventList.items[" + std::to_string(i) + "]: " + ev.error().message);
     out.push_back(std::move(*ev));
     ++num;
+    ++i;
   }
   return {};
 }
 
 }  // namespace
 
-Result<AuditEvent> make_audit_event(nlohmann::json doc, uint64_t num) {
-  if (!doc.is_object()) {
-    return make_error(std::string("audit event is a JSON ") + doc.type_name() +
-                      ", not an object");
+Result<AuditEvent> make_audit_event(const nlohmann::json& doc, uint64_t num) {
+  std::string text;
+  try {
+    text = doc.dump(-1, ' ', false, Json::error_handler_t::replace);
+  } catch (const std::bad_alloc&) {
+    return make_error("payload too large to parse (out of memory)");
   }
-  auto id = doc.find("auditID");
-  if (id == doc.end() || id->is_null()) return make_error("audit event has no auditID");
-  if (!id->is_string()) {
-    return make_error(std::string("audit event's auditID is a JSON ") + id->type_name() +
-                      ", not a string");
-  }
-  AuditEvent ev;
-  ev.type = 0;
-  ev.num = num;
-  ev.timestamp_ns = timestamp_of(doc);
-  ev.doc = std::move(doc);
-  return ev;
+  auto parsed = parse_json(text);
+  if (!parsed) return parsed.error();
+  return make_event(parsed->doc, parsed->root, num);
 }
 
 Result<std::vector<AuditEvent>> parse_audit_payload(std::string_view json_text,
                                                     uint64_t first_num) {
+  if (json_text.starts_with("\xEF\xBB\xBF")) json_text.remove_prefix(3);  // as nlohmann did
   auto parsed = parse_json(json_text);
   if (!parsed) return parsed.error();
-  Json& root = *parsed;
+  JsonValue root = parsed->root;
   if (!root.is_object()) {
     return make_error(std::string("audit payload is a JSON ") + root.type_name() +
                       ", not an object");
@@ -146,15 +230,15 @@ Result<std::vector<AuditEvent>> parse_audit_payload(std::string_view json_text,
 
   std::vector<AuditEvent> events;
   uint64_t num = first_num;
-  bool is_list = *kind == "EventList" || (kind->empty() && root.contains("items"));
+  bool is_list = *kind == "EventList" || (kind->empty() && root["items"]);
   if (is_list) {
-    if (auto st = append_list(root, num, events); !st) return st.error();
+    if (auto st = append_list(*parsed, num, events); !st) return st.error();
     return events;
   }
   if (!kind->empty() && *kind != "Event") {
     return make_error("kind '" + std::string(*kind) + "' is not an audit Event or EventList");
   }
-  auto ev = make_audit_event(std::move(root), num);
+  auto ev = make_event(parsed->doc, root, num);
   if (!ev) return ev.error();
   events.push_back(std::move(*ev));
   return events;

@@ -23,7 +23,7 @@ TEST(AuditEventParse, SingleEvent) {
   EXPECT_EQ(ev.num, 7u);
   // stageTimestamp wins over requestReceivedTimestamp: 2024-03-05T12:30:45.612345Z.
   EXPECT_EQ(ev.timestamp_ns, 1709641845612345000ull);
-  EXPECT_EQ(ev.doc["verb"], "create");
+  EXPECT_EQ(ev.json["verb"].string(), "create");
 }
 
 TEST(AuditEventParse, TimestampFallsBackToRequestReceived) {
@@ -48,7 +48,7 @@ TEST(AuditEventParse, EventListNumbersItemsInOrder) {
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0].num, 100u);
   EXPECT_EQ((*r)[1].num, 101u);
-  EXPECT_EQ((*r)[1].doc["verb"], "get");
+  EXPECT_EQ((*r)[1].json["verb"].string(), "get");
 }
 
 TEST(AuditEventParse, EventListWithoutKindOrWithNullItems) {
@@ -130,6 +130,96 @@ TEST(AuditEventParse, RejectsHostileNesting) {
   EXPECT_TRUE(parse_audit_payload(quoted).ok());
 }
 
+TEST(AuditEventParse, DepthCapIsExact) {
+  // The event object is level 1, so 255 more levels reach the cap and one more passes it.
+  auto nested = [](int levels) {
+    return R"({"auditID":"a","x":)" + std::string(levels, '[') + std::string(levels, ']') + "}";
+  };
+  EXPECT_TRUE(parse_audit_payload(nested(255)).ok());
+  auto r = parse_audit_payload(nested(256));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "JSON nests deeper than 256 levels");
+}
+
+TEST(AuditEventParse, RejectsInvalidUtf8AndTrailingGarbage) {
+  auto bad = parse_audit_payload("{\"auditID\":\"a\xff\"}");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.error().message, HasSubstr("not JSON: "));
+  auto lone = parse_audit_payload(R"({"auditID":"\ud800"})");
+  EXPECT_FALSE(lone.ok());
+  auto trailing = parse_audit_payload(R"({"auditID":"a"} {})");
+  ASSERT_FALSE(trailing.ok());
+  EXPECT_THAT(trailing.error().message, HasSubstr("not JSON: "));
+  EXPECT_FALSE(parse_audit_payload("").ok());
+  EXPECT_FALSE(parse_audit_payload("   ").ok());
+}
+
+TEST(AuditEventParse, SkipsByteOrderMark) {
+  auto r = parse_audit_payload("\xEF\xBB\xBF{\"auditID\":\"a\"}");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)[0].audit_id(), "a");
+}
+
+TEST(AuditEventParse, IntegersBeyond64BitsAreAcceptedAsBefore) {
+  // nlohmann read them as doubles; simdjson refuses them, so such payloads take the slow path.
+  auto r = parse_audit_payload(R"({"auditID":"a","n":123456789012345678901234567890,"s":"x"})");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)[0].json["s"].string(), "x");
+  EXPECT_EQ(k8s_audit::json_dump((*r)[0].json["n"]), "1.2345678901234568e+29");
+  auto overflow = parse_audit_payload(R"({"auditID":"a","n":1e400})");
+  ASSERT_FALSE(overflow.ok());
+  EXPECT_THAT(overflow.error().message, HasSubstr("not JSON: "));
+}
+
+TEST(AuditEventParse, DuplicateKeysKeepTheLast) {
+  auto r = parse_audit_payload(R"({"auditID":"first","verb":"get","auditID":"last"})");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)[0].audit_id(), "last");
+  auto number_last = parse_audit_payload(R"({"auditID":"a","auditID":7})");
+  ASSERT_FALSE(number_last.ok());
+  EXPECT_THAT(number_last.error().message, HasSubstr("auditID is a JSON number"));
+}
+
+TEST(AuditEventParse, HugeAndOddStrings) {
+  std::string big(4 << 20, 'x');
+  auto r = parse_audit_payload(R"({"auditID":"a","requestURI":")" + big +
+                               R"(","user":{"username":"nul\u0000in"}})");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)[0].json["requestURI"].string()->size(), big.size());
+  EXPECT_EQ((*r)[0].json["user"]["username"].string(), std::string_view("nul\0in", 6));
+  // The thread's parser gave its big buffers back; a small payload still parses.
+  EXPECT_TRUE(parse_audit_payload(R"({"auditID":"b"})").ok());
+}
+
+TEST(AuditEventParse, EventsOutliveTheirBatchVector) {
+  // Events share the payload's document: one copied out of the batch keeps it alive.
+  AuditEvent kept;
+  {
+    auto r = parse_audit_payload(R"({"items":[{"auditID":"a","verb":"get"},{"auditID":"b"}]})");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    kept = (*r)[0];
+  }
+  EXPECT_EQ(kept.audit_id(), "a");
+  EXPECT_EQ(kept.json["verb"].string(), "get");
+  EXPECT_EQ(kept.stage(), "");
+}
+
+TEST(AuditEventParse, NullAuditIdIsMissing) {
+  auto r = parse_audit_payload(R"({"items":[{"auditID":"a"},{"auditID":null}]})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "EventList.items[1]: audit event has no auditID");
+}
+
+TEST(AuditEventMake, FromNlohmannValue) {
+  auto ev = make_audit_event(nlohmann::json{{"auditID", "x"}, {"verb", "list"}}, 9);
+  ASSERT_TRUE(ev.ok()) << ev.error().message;
+  EXPECT_EQ(ev->num, 9u);
+  EXPECT_EQ(ev->json["verb"].string(), "list");
+  auto arr = make_audit_event(nlohmann::json::array(), 1);
+  ASSERT_FALSE(arr.ok());
+  EXPECT_EQ(arr.error().message, "audit event is a JSON array, not an object");
+}
+
 TEST(AuditEventLines, ReadsEventsAndListsSkippingBlankLines) {
   std::stringstream in;
   in << R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","verb":"get"})" << "\n"
@@ -142,7 +232,7 @@ TEST(AuditEventLines, ReadsEventsAndListsSkippingBlankLines) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 4u);
   for (size_t i = 0; i < r->size(); ++i) EXPECT_EQ((*r)[i].num, 10 + i);
-  EXPECT_EQ((*r)[3].doc["auditID"], "d");
+  EXPECT_EQ((*r)[3].audit_id(), "d");
 }
 
 TEST(AuditEventLines, ErrorNamesTheLine) {

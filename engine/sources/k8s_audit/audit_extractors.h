@@ -17,28 +17,28 @@
 namespace peregrine::engine::k8s_audit {
 
 // --- pod specs (/requestObject/spec) -------------------------------------------------------
-bool extract_container_prop(const Json& doc, ContainerList list, ContainerProp prop,
+bool extract_container_prop(JsonValue doc, ContainerList list, ContainerProp prop,
                             const FieldRef& field, Extraction& out);
-bool extract_first_container_image(const Json& doc, bool repository_only, Extraction& out);
-bool extract_any_privileged(const Json& doc, Extraction& out);
+bool extract_first_container_image(JsonValue doc, bool repository_only, Extraction& out);
+bool extract_any_privileged(JsonValue doc, Extraction& out);
 // A boolean of a pod spec; "false" when a pod spec is present but leaves it unset.
-bool extract_pod_flag(const Json& doc, std::string_view key, Extraction& out);
-bool extract_volume_values(const Json& doc, const JsonPath& inner, const FieldRef& field,
+bool extract_pod_flag(JsonValue doc, std::string_view key, Extraction& out);
+bool extract_volume_values(JsonValue doc, const JsonPath& inner, const FieldRef& field,
                            Extraction& out);
-bool extract_volume_types(const Json& doc, const FieldRef& field, Extraction& out);
-bool extract_volume_hostpath_match(const Json& doc, std::string_view pattern, Extraction& out);
+bool extract_volume_types(JsonValue doc, const FieldRef& field, Extraction& out);
+bool extract_volume_hostpath_match(JsonValue doc, std::string_view pattern, Extraction& out);
 
 // --- RBAC objects (/requestObject/subjects, /requestObject/rules) ----------------------------
-bool extract_binding_subjects(const Json& doc, SubjectSelect which, Extraction& out);
-bool extract_binding_has_name(const Json& doc, std::string_view name, Extraction& out);
-bool extract_role_rule_items(const Json& doc, std::string_view key, const FieldRef& field,
+bool extract_binding_subjects(JsonValue doc, SubjectSelect which, Extraction& out);
+bool extract_binding_has_name(JsonValue doc, std::string_view name, Extraction& out);
+bool extract_role_rule_items(JsonValue doc, std::string_view key, const FieldRef& field,
                              Extraction& out);
 
 // --- the request -----------------------------------------------------------------------------
-bool extract_uri_param(const Json& doc, std::string_view key, Extraction& out);
-bool extract_target_pod_name(const Json& doc, Extraction& out);
+bool extract_uri_param(JsonValue doc, std::string_view key, Extraction& out);
+bool extract_target_pod_name(JsonValue doc, Extraction& out);
 // The values of the array at `path`, or its element [N].
-bool extract_values(const Json& doc, const JsonPath& path, const FieldRef& field,
+bool extract_values(JsonValue doc, const JsonPath& path, const FieldRef& field,
                     Extraction& out);
 
 }  // namespace peregrine::engine::k8s_audit

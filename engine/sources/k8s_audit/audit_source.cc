@@ -30,7 +30,7 @@ bool AuditSource::extract(const Event& event, const FieldRef& field, Extraction&
 
 bool AuditSource::extract_audit(const AuditEvent& ev, const AuditFieldSpec& spec,
                                 const FieldRef& field, Extraction& out) const {
-  const Json& doc = ev.doc;
+  JsonValue doc = ev.json;
   switch (spec.op) {
     case AuditOp::kGeneric:
       return false;
@@ -65,10 +65,9 @@ bool AuditSource::extract_audit(const AuditEvent& ev, const AuditFieldSpec& spec
     case AuditOp::kVolumeHostPathMatch:
       return extract_volume_hostpath_match(doc, field.arg, out);
     case AuditOp::kClusterName: {
-      static const JsonPath kAnnotation{"annotations", "cluster_name"};
-      const Json* v = json_at(doc, kAnnotation);
-      if (v != nullptr && v->is_string() && !v->get_ref<const std::string&>().empty()) {
-        out.set_string(v->get_ref<const std::string&>());
+      auto annotation = doc["annotations"]["cluster_name"].string();
+      if (annotation && !annotation->empty()) {
+        out.set_string(*annotation);
         return true;
       }
       if (cluster_name_.empty()) return false;

@@ -9,29 +9,23 @@ namespace peregrine::engine::k8s_audit {
 
 namespace {
 
-const Json* request_array(const Json& doc, std::string_view key) {
-  const Json* v = json_child(json_child(&doc, "requestObject"), key);
-  return v != nullptr && v->is_array() ? v : nullptr;
-}
-
-std::optional<std::string_view> string_member(const Json& obj, std::string_view key) {
-  const Json* v = json_child(&obj, key);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return std::string_view(v->get_ref<const std::string&>());
+JsonValue request_array(JsonValue doc, std::string_view key) {
+  JsonValue v = doc["requestObject"][key];
+  return v.is_array() ? v : JsonValue();
 }
 
 }  // namespace
 
-bool extract_binding_subjects(const Json& doc, SubjectSelect which, Extraction& out) {
-  const Json* subjects = request_array(doc, "subjects");
-  if (subjects == nullptr) return false;
+bool extract_binding_subjects(JsonValue doc, SubjectSelect which, Extraction& out) {
+  JsonValue subjects = request_array(doc, "subjects");
+  if (!subjects) return false;
   std::string_view want_kind = which == SubjectSelect::kUserNames    ? "User"
                                : which == SubjectSelect::kGroupNames ? "Group"
                                                                      : "ServiceAccount";
   out.begin_list();
-  for (const Json& s : *subjects) {
-    auto kind = string_member(s, "kind");
-    auto name = string_member(s, "name");
+  for (JsonValue s : subjects.items()) {
+    auto kind = s["kind"].string();
+    auto name = s["name"].string();
     if (!kind || *kind != want_kind || !name) continue;
     if (which != SubjectSelect::kServiceAccountNsNames) {
       out.add_item(*name);
@@ -40,7 +34,7 @@ bool extract_binding_subjects(const Json& doc, SubjectSelect which, Extraction& 
     // The API server requires a namespace on ServiceAccount subjects; an absent one shows as
     // ":name" rather than hiding the subject.
     std::string& buf = out.own_buffer();
-    buf.assign(string_member(s, "namespace").value_or(std::string_view()));
+    buf.assign(s["namespace"].string().value_or(std::string_view()));
     buf.push_back(':');
     buf.append(*name);
     out.add_item(buf);
@@ -48,12 +42,12 @@ bool extract_binding_subjects(const Json& doc, SubjectSelect which, Extraction& 
   return finish_list(out);
 }
 
-bool extract_binding_has_name(const Json& doc, std::string_view name, Extraction& out) {
-  const Json* subjects = request_array(doc, "subjects");
-  if (subjects == nullptr) return false;
+bool extract_binding_has_name(JsonValue doc, std::string_view name, Extraction& out) {
+  JsonValue subjects = request_array(doc, "subjects");
+  if (!subjects) return false;
   bool found = false;
-  for (const Json& s : *subjects) {
-    if (string_member(s, "name") == name) {
+  for (JsonValue s : subjects.items()) {
+    if (s["name"].string() == name) {
       found = true;
       break;
     }
@@ -62,21 +56,22 @@ bool extract_binding_has_name(const Json& doc, std::string_view name, Extraction
   return true;
 }
 
-bool extract_role_rule_items(const Json& doc, std::string_view key, const FieldRef& field,
+bool extract_role_rule_items(JsonValue doc, std::string_view key, const FieldRef& field,
                              Extraction& out) {
-  const Json* rules = request_array(doc, "rules");
-  if (rules == nullptr) return false;
+  JsonValue rules = request_array(doc, "rules");
+  if (!rules) return false;
   out.begin_list();
   if (field.has_arg) {
-    if (field.arg_index >= rules->size()) {
+    JsonValue rule = rules.at(field.arg_index);
+    if (!rule) {
       out.reset();
       return false;
     }
-    if (const Json* v = json_child(&(*rules)[field.arg_index], key)) add_json_items(*v, out);
+    if (JsonValue v = rule[key]) add_json_items(v, out);
     return finish_list(out);
   }
-  for (const Json& rule : *rules) {
-    if (const Json* v = json_child(&rule, key)) add_json_items(*v, out);
+  for (JsonValue rule : rules.items()) {
+    if (JsonValue v = rule[key]) add_json_items(v, out);
   }
   return finish_list(out);
 }
