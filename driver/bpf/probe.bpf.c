@@ -532,17 +532,31 @@ __noinline int fetch_param(__u32 code, __u32 i, __u32 off, __s64 res, __u32 npar
 	return off + len;
 }
 
-/* Writes a finished record to events_map; a full buffer is a counted drop. Wakes the reader
- * only when this record takes the unread data past wakeup_bytes (see there). */
-static __always_inline void emit_record(struct peregrine_probe_counters *c, void *data, __u32 size)
+/* Process lifecycle records: the reader reads /proc for a new process (its cgroups, ...) when
+ * it sees one, so these should reach it while the process still lives; they are rare. */
+static __always_inline bool is_lifecycle(__u32 code)
+{
+	return code == PEREGRINE_EVT_CODE_CLONE || code == PEREGRINE_EVT_CODE_CLONE3 ||
+	       code == PEREGRINE_EVT_CODE_FORK || code == PEREGRINE_EVT_CODE_VFORK ||
+	       code == PEREGRINE_EVT_CODE_EXECVE || code == PEREGRINE_EVT_CODE_EXECVEAT ||
+	       code == PEREGRINE_EVT_PROCEXIT;
+}
+
+/* Writes a finished record of event `code` to events_map; a full buffer is a counted drop.
+ * Wakes the reader for a lifecycle record, or when this record takes the unread data past
+ * wakeup_bytes (see there). */
+static __always_inline void emit_record(struct peregrine_probe_counters *c, void *data, __u32 size,
+					__u32 code)
 {
 	__u64 flags = 0;
 
 	if (wakeup_bytes) {
 		__u64 unread = bpf_ringbuf_query(&events_map, BPF_RB_AVAIL_DATA);
 
-		flags = unread < wakeup_bytes && unread + size >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									   : BPF_RB_NO_WAKEUP;
+		if (is_lifecycle(code) || (unread < wakeup_bytes && unread + size >= wakeup_bytes))
+			flags = BPF_RB_FORCE_WAKEUP;
+		else
+			flags = BPF_RB_NO_WAKEUP;
 	}
 	if (bpf_ringbuf_output(&events_map, data, size, flags))
 		__sync_fetch_and_add(&c->drops_ringbuf, 1);
@@ -595,7 +609,7 @@ static __always_inline void emit_event(__u32 code, __s64 res, __u16 flags, __u64
 		return;
 	if (hdr->flags & PEREGRINE_EVF_TRUNCATED)
 		__sync_fetch_and_add(&c->truncated, 1);
-	emit_record(c, s->buf, off & (PEREGRINE_SCRATCH_SIZE - 1));
+	emit_record(c, s->buf, off & (PEREGRINE_SCRATCH_SIZE - 1), code);
 }
 
 static __always_inline bool interesting(__u32 id)
@@ -782,6 +796,6 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 		off += 24;
 	}
 	hdr->len = off;
-	emit_record(c, s->buf, off);
+	emit_record(c, s->buf, off, PEREGRINE_EVT_PROCEXIT);
 	return 0;
 }
