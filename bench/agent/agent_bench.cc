@@ -4,9 +4,12 @@
 // empty hooks and with the agent, in one run, and writes the ratios.
 //
 // usage: agent_bench [--empty-hooks] openclose N FILE | dd N
-// prints: "<workload> <seconds>"
+// prints: "<workload> <wall seconds> <CPU seconds of this process, user + system>"
+// (the CPU time includes the probe's work in the kernel on this process's syscalls, and not
+// the time other processes held the CPU: the steadier figure on a loaded machine)
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -21,6 +24,13 @@ namespace {
 
 double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto s = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
+  return s(ru.ru_utime) + s(ru.ru_stime);
 }
 
 int open_close(long n, const char* path) {
@@ -76,11 +86,13 @@ int main(int argc, char** argv) {
   }
   std::string what = argv[i];
   double start = now_s();
+  double start_cpu = cpu_s();
   int rc = 1;
   if (what == "openclose" && i + 2 < argc) rc = open_close(std::atol(argv[i + 1]), argv[i + 2]);
   else if (what == "dd" && i + 1 < argc) rc = dd(std::atol(argv[i + 1]));
   double elapsed = now_s() - start;
+  double cpu = cpu_s() - start_cpu;
   if (rc != 0) return rc;
-  std::printf("%s %.6f\n", what.c_str(), elapsed);
+  std::printf("%s %.6f %.6f\n", what.c_str(), elapsed, cpu);
   return 0;
 }

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """The agent benchmark: each workload timed, in one run, (a) without the agent, (b) with empty
 eBPF programs on the probe's hooks (the floor), (c) with `peregrine agent` and the default
-rules; prints a Markdown table of slowdowns, events seen and dropped, agent CPU and memory.
+rules, and optionally (d) with the agent of another build (--compare-build: before/after in the
+same minutes). The configurations alternate for --rounds rounds; the table gives medians.
+Prints a Markdown table of slowdowns (wall clock, and the loop's own CPU time, which includes
+the probe's kernel work on its syscalls and is steadier on a loaded machine), events seen and
+dropped, agent CPU and memory, with the load average.
 
-usage: run_bench.py [--build build/release] [--count-open 2000000] [--count-dd 3000000]
+usage: run_bench.py [--build build/release] [--compare-build DIR] [--rounds 3]
+                    [--count-open 2000000] [--count-dd 3000000]
 Needs root. Figures go to bench/RESULTS.md (## agent).
 """
 import argparse
@@ -11,6 +16,7 @@ import os
 import pathlib
 import re
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -28,9 +34,10 @@ def free_port():
 
 
 def run_loop(bench, args, empty_hooks=False):
+    """(wall seconds, CPU seconds of the loop process)"""
     cmd = [bench] + (["--empty-hooks"] if empty_hooks else []) + args
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()
-    return float(out[1])
+    return float(out[1]), float(out[2])
 
 
 def proc_cpu_s(pid):
@@ -54,10 +61,10 @@ def metrics(port):
             "user_drops": value("peregrine_events_dropped_user_total")}
 
 
-def with_agent(peregrine, bench, args, extra):
+def with_agent(peregrine, bench, args):
     port = free_port()
     agent = subprocess.Popen([peregrine, "agent", "--rules", str(ROOT / "rules"), "-o", "json",
-                              "--metrics-addr", f"127.0.0.1:{port}"] + extra,
+                              "--metrics-addr", f"127.0.0.1:{port}"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         for line in agent.stderr:
@@ -66,7 +73,7 @@ def with_agent(peregrine, bench, args, extra):
         time.sleep(0.5)
         before = metrics(port)
         cpu0 = proc_cpu_s(agent.pid)
-        seconds = run_loop(bench, args)
+        wall, loop_cpu = run_loop(bench, args)
         # Let the agent finish what is buffered before reading its counters: until a 300 ms
         # pause adds little (other processes keep producing events), at most 10 s.
         m = metrics(port)
@@ -79,33 +86,67 @@ def with_agent(peregrine, bench, args, extra):
                 break
         cpu = proc_cpu_s(agent.pid) - cpu0
         hwm = proc_hwm_mib(agent.pid)
-        return seconds, {k: m[k] - before[k] for k in m}, cpu, hwm
+        return {"wall": wall, "loop_cpu": loop_cpu, "agent_cpu": cpu, "rss": hwm,
+                **{k: m[k] - before[k] for k in m}}
     finally:
         agent.terminate()
         agent.wait(timeout=30)
 
 
+def loadavg():
+    return open("/proc/loadavg").read().split()[0]
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--build", default=str(ROOT / "build" / "release"))
+    p.add_argument("--compare-build", help="also run the agent of this build (e.g. before a change)")
+    p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--count-open", type=int, default=2_000_000)
     p.add_argument("--count-dd", type=int, default=3_000_000)
     a = p.parse_args()
-    peregrine = f"{a.build}/cmd/peregrine"
     bench = f"{a.build}/bench/agent/agent_bench"
+    agents = [("agent", f"{a.build}/cmd/peregrine")]
+    if a.compare_build:
+        agents.append(("agent (compare build)", f"{a.compare_build}/cmd/peregrine"))
+    med = statistics.median
     with tempfile.NamedTemporaryFile() as f:
         workloads = [("open/close x%d" % a.count_open, ["openclose", str(a.count_open), f.name]),
                      ("dd bs=1 count=%d" % a.count_dd, ["dd", str(a.count_dd)])]
-        print("| workload | baseline s | floor s (empty hooks) | agent s | agent / baseline | "
-              "agent / floor | events seen | dropped kernel | dropped user | agent CPU s | agent max RSS MiB |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        print("| workload | config | load avg | wall s | / baseline | / floor | loop CPU s | "
+              "CPU / baseline | CPU / floor | events seen | dropped kernel | dropped user | "
+              "agent CPU s | agent max RSS MiB |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for name, args in workloads:
-            base = run_loop(bench, args)
-            floor = run_loop(bench, args, empty_hooks=True)
-            agent_s, m, cpu, hwm = with_agent(peregrine, bench, args, [])
-            print(f"| {name} | {base:.2f} | {floor:.2f} | {agent_s:.2f} | {agent_s / base:.2f}x | "
-                  f"{agent_s / floor:.2f}x | {m['events']} | {m['kernel_drops']} | {m['user_drops']} | "
-                  f"{cpu:.2f} | {hwm:.0f} |", flush=True)
+            runs = {"baseline": [], "floor": [], **{label: [] for label, _ in agents}}
+            loads = []
+            for _ in range(a.rounds):
+                loads.append(float(loadavg()))
+                w, c = run_loop(bench, args)
+                runs["baseline"].append({"wall": w, "loop_cpu": c})
+                w, c = run_loop(bench, args, empty_hooks=True)
+                runs["floor"].append({"wall": w, "loop_cpu": c})
+                for label, peregrine in agents:
+                    runs[label].append(with_agent(peregrine, bench, args))
+            loads.append(float(loadavg()))
+            base_w = med(r["wall"] for r in runs["baseline"])
+            base_c = med(r["loop_cpu"] for r in runs["baseline"])
+            floor_w = med(r["wall"] for r in runs["floor"])
+            floor_c = med(r["loop_cpu"] for r in runs["floor"])
+            load = f"{min(loads):.1f}–{max(loads):.1f}"
+            for label, rs in runs.items():
+                w = med(r["wall"] for r in rs)
+                c = med(r["loop_cpu"] for r in rs)
+                agent_cols = "| | | | |"
+                if "events" in rs[0]:
+                    agent_cols = (f"| {med(r['events'] for r in rs):,.0f} | "
+                                  f"{sum(r['kernel_drops'] for r in rs)} | "
+                                  f"{sum(r['user_drops'] for r in rs)} | "
+                                  f"{med(r['agent_cpu'] for r in rs):.2f} | "
+                                  f"{max(r['rss'] for r in rs):.0f} |")
+                print(f"| {name} | {label} | {load} | {w:.2f} | {w / base_w:.2f}x | "
+                      f"{w / floor_w:.2f}x | {c:.2f} | {c / base_c:.2f}x | {c / floor_c:.2f}x "
+                      f"{agent_cols}", flush=True)
 
 
 if __name__ == "__main__":
