@@ -618,14 +618,14 @@ static __always_inline bool interesting(__u32 id)
 	return on && *on;
 }
 
-/* Direct loads through BTF pointers (here and in the syscall hooks' regs): plain memory
- * reads, where BPF_CORE_READ would be a helper call each. */
 /* The calls whose registers do not survive until their exit (see the top of the file). */
 static __always_inline bool needs_entry_stash(long id)
 {
 	return id == PEREGRINE_EVT_CODE_EXECVE || id == PEREGRINE_EVT_CODE_EXECVEAT;
 }
 
+/* Direct loads through BTF pointers (here and in the syscall hooks' regs): plain memory
+ * reads, where BPF_CORE_READ would be a helper call each. */
 static __always_inline bool in_compat_syscall(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
