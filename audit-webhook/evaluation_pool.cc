@@ -1,19 +1,9 @@
 #include "audit-webhook/evaluation_pool.h"
 
 #include <memory>
-#include <string_view>
 #include <utility>
 
 namespace peregrine::audit {
-namespace {
-
-std::string_view string_member(const nlohmann::json& doc, const char* key) {
-  auto it = doc.find(key);
-  if (it == doc.end() || !it->is_string()) return {};
-  return it->get_ref<const std::string&>();
-}
-
-}  // namespace
 
 EvaluationPool::EvaluationPool(EventQueue& queue, const RulesetHolder& rules, AlertSink& sink,
                                WebhookMetrics& metrics, std::string hostname,
@@ -58,7 +48,7 @@ void EvaluationPool::run() {
     uint64_t alerts = 0;
     if (rules) {
       for (const engine::AuditEvent& ev : batch) {
-        const AlertOrigin origin{string_member(ev.doc, "auditID"), string_member(ev.doc, "stage")};
+        const AlertOrigin origin{ev.audit_id(), ev.stage()};
         rules->evaluate(*ctx, ev, options_.matching, [&](const engine::CompiledRule& rule) {
           sink_.emit_from(origin, rules->make_alert(rule, *ctx, hostname_));
           ++alerts;
