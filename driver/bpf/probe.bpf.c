@@ -665,17 +665,19 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct peregrine_syscall_stash *stash;
 	struct peregrine_probe_counters *c;
 	struct args_scratch *args;
 	long id = regs->orig_ax;
 	__u16 flags = 0;
 	__u32 zero = 0;
+	__u64 pid_tgid;
 
-	if (ignored(pid_tgid) || id < 0 || id >= PEREGRINE_SYSCALL_CODE_LIMIT)
+	/* The filter first: this runs for every syscall of the system. */
+	if (id < 0 || id >= PEREGRINE_SYSCALL_CODE_LIMIT || !interesting(id))
 		return 0;
-	if (!interesting(id) || in_compat_syscall())
+	pid_tgid = bpf_get_current_pid_tgid();
+	if (ignored(pid_tgid) || in_compat_syscall())
 		return 0;
 	if (SPEC(id)->nparams == 0)
 		return 0; /* not in the schema */
