@@ -33,8 +33,16 @@ Result<std::unique_ptr<AuditWebhook>> AuditWebhook::create(WebhookConfig config,
 
 AuditWebhook::~AuditWebhook() { stop(); }
 
+void AuditWebhook::add_metrics(std::function<std::string()> more) {
+  std::lock_guard lock(more_metrics_mu_);
+  more_metrics_ = std::move(more);
+}
+
 std::string AuditWebhook::metrics_text() const {
-  return render_prometheus(metrics_, queue_.size(), queue_.capacity()) + sink_.metrics_text();
+  std::string out = render_prometheus(metrics_, queue_.size(), queue_.capacity()) + sink_.metrics_text();
+  std::lock_guard lock(more_metrics_mu_);
+  if (more_metrics_) out += more_metrics_();
+  return out;
 }
 
 void AuditWebhook::start() {

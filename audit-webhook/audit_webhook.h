@@ -10,7 +10,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,6 +54,10 @@ class AuditWebhook {
   // True once the HTTP server has stopped, whether by stop() or because it failed.
   bool server_stopped() const { return server_done_.load(); }
   void request_reload() { reloader_->request_reload(); }
+  // The reloader, for a caller that brings rule texts of its own (cluster mode's bundles).
+  RuleReloader& reloader() { return *reloader_; }
+  // Text appended to /metrics (cluster mode's bundle state). Any thread.
+  void add_metrics(std::function<std::string()> more);
   const WebhookMetrics& metrics() const { return metrics_; }
   std::string metrics_text() const;
 
@@ -71,6 +77,8 @@ class AuditWebhook {
   std::unique_ptr<WebhookServer> server_;
   std::thread serve_thread_;
   std::atomic<bool> server_done_{false};
+  mutable std::mutex more_metrics_mu_;
+  std::function<std::string()> more_metrics_;
   bool started_ = false;
   bool stopped_ = false;
 };

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 namespace peregrine::audit {
@@ -34,22 +36,50 @@ std::string RuleReloader::fingerprint() const {
   return fp;
 }
 
-Status RuleReloader::load(bool is_reload) {
-  std::lock_guard<std::mutex> lock(load_mu_);
+namespace {
+
+// The rule files as cluster-wide texts, to load ahead of a bundle's.
+Result<std::vector<engine::RuleText>> read_files(const std::vector<std::string>& files) {
+  std::vector<engine::RuleText> out;
+  for (const std::string& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) return make_error(path + ": cannot read the file");
+    out.emplace_back(path, text.str(), "");
+  }
+  return out;
+}
+
+}  // namespace
+
+Status RuleReloader::load(bool is_reload, const std::vector<engine::RuleText>& texts, const std::string& why) {
   // Taken before reading, so a change made while we compile triggers one more reload.
   last_fingerprint_ = fingerprint();
-  const char* what = is_reload ? "rule reload failed, keeping the previous rules: " : "";
+  const std::string what =
+      is_reload ? (why.empty() ? std::string("rule reload failed") : why + " refused") + ", keeping the previous rules: "
+                : "";
 
   auto files = engine::expand_rule_paths(rule_paths_);
   if (!files) {
     if (is_reload) WebhookMetrics::bump(metrics_.reloads_failed);
     return make_error(what + files.error().message);
   }
-  engine::LoadResult loaded = engine_.load_files(*files);
+  engine::LoadResult loaded;
+  if (texts.empty()) {
+    loaded = engine_.load_files(*files);
+  } else {
+    auto all = read_files(*files);
+    if (!all) {
+      if (is_reload) WebhookMetrics::bump(metrics_.reloads_failed);
+      return make_error(what + all.error().message);
+    }
+    all->insert(all->end(), texts.begin(), texts.end());
+    loaded = engine_.load_texts(*all);
+  }
   if (!loaded.ruleset) {
     if (is_reload) WebhookMetrics::bump(metrics_.reloads_failed);
-    std::string message = std::string(what) + std::to_string(loaded.report.error_count()) +
-                          " errors in the rules";
+    std::string message = what + std::to_string(loaded.report.error_count()) + " errors in the rules";
     for (const auto& f : loaded.report.files)
       for (const auto& d : f.errors) message += "\n  error: " + d.to_string();
     return make_error(message);
@@ -63,12 +93,23 @@ Status RuleReloader::load(bool is_reload) {
   metrics_.rules_loaded.store(enabled, std::memory_order_relaxed);
   if (is_reload) WebhookMetrics::bump(metrics_.reloads_ok);
   log_(std::string(is_reload ? "rules reloaded: " : "rules loaded: ") + std::to_string(enabled) +
-       " k8s_audit rules from " + std::to_string(files->size()) + " files" +
+       " k8s_audit rules from " + std::to_string(files->size() + texts.size()) + " files" +
+       (why.empty() ? "" : " (" + why + ")") +
        (enabled == 0 ? " (events are counted but raise no alerts)" : ""));
   return {};
 }
 
-Status RuleReloader::load_now() { return load(false); }
+Status RuleReloader::load_now() {
+  std::lock_guard<std::mutex> lock(load_mu_);
+  return load(false, texts_, "");
+}
+
+Status RuleReloader::replace_texts(std::vector<engine::RuleText> texts, const std::string& why) {
+  std::lock_guard<std::mutex> lock(load_mu_);
+  Status s = load(true, texts, why);
+  if (s) texts_ = std::move(texts);
+  return s;
+}
 
 void RuleReloader::start() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -111,7 +152,8 @@ void RuleReloader::run() {
       changed = fp != last_fingerprint_;
     }
     if (requested || changed) {
-      Status s = load(true);
+      std::lock_guard<std::mutex> load_lock(load_mu_);
+      Status s = load(true, texts_, "");
       if (!s) log_(s.error().message);
     }
     lock.lock();

@@ -1,5 +1,5 @@
 // Hot reload: a changed rules file replaces the live ruleset; a broken one is reported with its
-// position and the previous ruleset stays.
+// position and the previous ruleset stays. Cluster mode's bundle texts load after the files.
 #include "audit-webhook/rule_reloader.h"
 
 #include <chrono>
@@ -112,6 +112,52 @@ TEST(RuleReloader, BrokenRulesKeepThePreviousRulesetAndSayWhere) {
   std::string log = logs.all();
   EXPECT_NE(log.find("keeping the previous rules"), std::string::npos) << log;
   EXPECT_NE(log.find(path + ":3:"), std::string::npos) << log;
+}
+
+// Cluster mode: a bundle's texts load after the files, as their tenants, and stay under later
+// file reloads; a bundle that does not compile leaves the rules in force and says where.
+TEST(RuleReloader, BundleTextsLoadAfterTheFilesAsTenantsAndSurviveFileReloads) {
+  testing::TempDir dir;
+  std::string path = dir.write("base.yaml", "- macro: is_get\n  condition: ka.verb = get\n");
+  engine::Engine engine("h");
+  RulesetHolder holder;
+  WebhookMetrics metrics;
+  Logs logs;
+  RuleReloader reloader(engine, {path}, holder, metrics, logs.sink(), std::chrono::milliseconds(0));
+  ASSERT_TRUE(reloader.load_now().ok());
+  EXPECT_EQ(live_rule(holder), "");
+
+  const std::string tenant_rule =
+      "- rule: Team read\n  desc: d\n  condition: is_get\n  output: o\n  priority: info\n  source: k8s_audit\n";
+  ASSERT_TRUE(reloader.replace_texts({{"b/000-team-a-r.yaml", tenant_rule, "team-a"}}, "bundle b1").ok()) << logs.all();
+  auto rs = holder.get();
+  ASSERT_TRUE(rs && rs->for_source("k8s_audit"));
+  const auto& rules = rs->for_source("k8s_audit")->rules();
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0].name, "Team read");
+  EXPECT_EQ(rules[0].tenant, "team-a");
+  EXPECT_NE(logs.all().find("from 2 files (bundle b1)"), std::string::npos) << logs.all();
+
+  // A reload of the files keeps the bundle's text after them.
+  reloader.start();
+  dir.write("base.yaml", "- macro: is_get\n  condition: ka.verb in (get, list)\n");
+  reloader.request_reload();
+  ASSERT_TRUE(eventually([&] { return metrics.reloads_ok.load() == 2; })) << logs.all();
+  EXPECT_EQ(live_rule(holder), "Team read");
+
+  // A broken bundle: refused, with its file and line; the rules in force stay.
+  uint64_t generation = holder.generation();
+  Status bad = reloader.replace_texts({{"b/000-x.yaml", "- rule: X\n  condition: ka.verb = = get\n", ""}}, "bundle b2");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("bundle b2 refused, keeping the previous rules"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("b/000-x.yaml:2:"), std::string::npos) << bad.error().message;
+  EXPECT_EQ(holder.generation(), generation);
+  EXPECT_EQ(metrics.reloads_failed.load(), 1u);
+  // ... and a later file reload still builds on the last good bundle.
+  reloader.request_reload();
+  ASSERT_TRUE(eventually([&] { return metrics.reloads_ok.load() == 3; })) << logs.all();
+  EXPECT_EQ(live_rule(holder), "Team read");
+  reloader.stop();
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The running Controller against the API test server with the real CRDs: bundles and the
-// assignment appear, an agent Lease flips Applied, deleting a FalcoRule garbage-collects the
+// assignments (nodes, audit webhook) appear, an agent Lease flips Applied, deleting a FalcoRule garbage-collects the
 // bundle it leaves unused (parts included), and a restarted operator keeps the last good text.
 
 #include "operator/controller.h"
@@ -138,6 +138,34 @@ TEST_F(ControllerTest, BundlesAssignmentsAppliedAndGarbageCollection) {
   ASSERT_TRUE(eventually([&] { return assignment("node-1") == b2; }));
   EXPECT_TRUE(eventually([&] { return !client_->get(config_maps_ref(), kNs, b1).ok(); }));
   EXPECT_TRUE(client_->get(config_maps_ref(), kNs, b2).ok());
+}
+
+TEST_F(ControllerTest, AuditAssignmentNamesTheWholeSetAndKeepsItsBundle) {
+  apply_rule(kNs, "gpu", rule_text("Gpu"), {{"matchLabels", {{"pool", "gpu"}}}});
+  apply_rule("team-a", "web", rule_text("Web"), {{"matchLabels", {{"pool", "web"}}}});
+  auto c = start();
+  auto audit = [&] {
+    auto cm = client_->get(config_maps_ref(), kNs, kAuditAssignmentName);
+    return cm ? (*cm)["data"].value(kAuditAssignmentKey, "") : "";
+  };
+  ASSERT_TRUE(eventually([&] { return !audit().empty() && !assignment("node-1").empty(); }));
+  std::string first = audit();
+  EXPECT_NE(first, assignment("node-1")) << "no node is selected by gpu; the audit webhook runs it anyway";
+  auto cm = client_->get(config_maps_ref(), kNs, first);
+  ASSERT_TRUE(cm);
+  json m = json::parse((*cm)["data"]["manifest.json"].get<std::string>());
+  ASSERT_EQ(m["files"].size(), 2u);
+  EXPECT_EQ(m["files"][0]["tenant"], "");
+  EXPECT_EQ(m["files"][1]["tenant"], "team-a");
+  // No node runs it, and it stays through later passes.
+  std::this_thread::sleep_for(600ms);
+  EXPECT_TRUE(client_->get(config_maps_ref(), kNs, first).ok());
+
+  // A change moves the audit assignment on and collects its old bundle.
+  apply_rule(kNs, "gpu", rule_text("Gpu2"), {{"matchLabels", {{"pool", "gpu"}}}});
+  ASSERT_TRUE(eventually([&] { return audit() != first && !audit().empty(); }));
+  EXPECT_TRUE(eventually([&] { return !client_->get(config_maps_ref(), kNs, first).ok(); }));
+  EXPECT_TRUE(client_->get(config_maps_ref(), kNs, audit()).ok());
 }
 
 TEST_F(ControllerTest, PartsAreOwnedAndDeletedWithTheirBundle) {

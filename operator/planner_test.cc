@@ -181,6 +181,36 @@ TEST_F(PlannerTest, FalcoRuleBreakingTheSetIsExcludedOthersShip) {
   EXPECT_NE((*accepted)["message"].get<std::string>().find("nope.field"), std::string::npos) << (*accepted)["message"];
 }
 
+TEST_F(PlannerTest, AuditBundleHoldsEveryShippedFalcoRuleWhateverItsNodeSelector) {
+  world_.falco_rules = {falco_rule(kNs, "web", open_rule("Web"), 1, {{"matchLabels", {{"pool", "web"}}}}),
+                        falco_rule(kNs, "nowhere", open_rule("Nowhere"), 1, {{"matchLabels", {{"pool", "gpu"}}}}),
+                        falco_rule("team-a", "mine", open_rule("Mine")),
+                        falco_rule(kNs, "broken", "- rule: X\n  condition: evt.type = = x\n")};
+  Plan p = run();
+  ASSERT_FALSE(p.audit_bundle.empty());
+  const json& m = p.bundles.at(p.audit_bundle).manifest;
+  ASSERT_EQ(m["files"].size(), 3u) << m.dump();
+  EXPECT_EQ(m["rules"][0]["name"], "nowhere") << "a nodeSelector does not apply to audit events";
+  EXPECT_EQ(m["rules"][1]["name"], "web");
+  EXPECT_EQ(m["rules"][2]["name"], "mine");
+  EXPECT_EQ(m["files"][2]["tenant"], "team-a");
+  EXPECT_NE(p.audit_bundle, p.assignments["node-1"]);
+  EXPECT_NE(p.audit_bundle, p.assignments["node-2"]);
+  EXPECT_EQ(p.bundles.size(), 3u);
+
+  // Without selectors every node runs the whole set: the audit webhook shares their bundle.
+  world_.falco_rules = {falco_rule(kNs, "all", open_rule("All"))};
+  Plan shared = run();
+  EXPECT_EQ(shared.audit_bundle, shared.assignments["node-1"]);
+  EXPECT_EQ(shared.bundles.size(), 1u);
+
+  // No FalcoRule at all still gives the audit webhook a (rule-less) bundle to run.
+  world_.falco_rules.clear();
+  Plan empty = run();
+  ASSERT_FALSE(empty.audit_bundle.empty());
+  EXPECT_TRUE(empty.bundles.at(empty.audit_bundle).manifest["files"].empty());
+}
+
 TEST_F(PlannerTest, TransitionTimeMovesOnlyWithTheStatus) {
   world_.falco_rules = {falco_rule(kNs, "a", open_rule("A"))};
   run();
