@@ -90,8 +90,11 @@ TEST(RuleReloader, ChangedFileIsPickedUpWithoutASignal) {
   ASSERT_TRUE(reloader.load_now().ok());
   reloader.start();
   dir.write("a.yaml", rule("Changed") + "\n# a longer file\n");
-  ASSERT_TRUE(eventually([&] { return live_rule(holder) == "Changed"; })) << logs.all();
-  EXPECT_NE(logs.all().find("rules reloaded: 1 k8s_audit rules from 1 files"), std::string::npos);
+  // The swap comes before the log line: wait for both.
+  ASSERT_TRUE(eventually([&] {
+    return logs.all().find("rules reloaded: 1 k8s_audit rules from 1 files") != std::string::npos;
+  })) << logs.all();
+  EXPECT_EQ(live_rule(holder), "Changed");
 }
 
 TEST(RuleReloader, BrokenRulesKeepThePreviousRulesetAndSayWhere) {
@@ -107,7 +110,10 @@ TEST(RuleReloader, BrokenRulesKeepThePreviousRulesetAndSayWhere) {
   dir.write("r.yaml", "- rule: Bad\n  desc: d\n  condition: ka.verb = = get\n  output: o\n"
                       "  priority: info\n  source: k8s_audit\n");
   reloader.request_reload();
-  ASSERT_TRUE(eventually([&] { return metrics.reloads_failed.load() == 1; }));
+  // The failure is counted before the reloader logs it: wait for the log line.
+  ASSERT_TRUE(eventually([&] { return logs.all().find("keeping the previous rules") != std::string::npos; }))
+      << logs.all();
+  EXPECT_EQ(metrics.reloads_failed.load(), 1u);
   EXPECT_EQ(live_rule(holder), "Good");
   std::string log = logs.all();
   EXPECT_NE(log.find("keeping the previous rules"), std::string::npos) << log;
@@ -147,10 +153,12 @@ TEST(RuleReloader, BundleTextsLoadAfterTheFilesAsTenantsAndSurviveFileReloads) {
 
   // A broken bundle: refused, with its file and line; the rules in force stay.
   uint64_t generation = holder.generation();
-  Status bad = reloader.replace_texts({{"b/000-x.yaml", "- rule: X\n  condition: ka.verb = = get\n", ""}}, "bundle b2");
+  Status bad = reloader.replace_texts(
+      {{"b/000-x.yaml", "- rule: X\n  desc: d\n  condition: ka.verb = = get\n  output: o\n  priority: info\n", ""}},
+      "bundle b2");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("bundle b2 refused, keeping the previous rules"), std::string::npos);
-  EXPECT_NE(bad.error().message.find("b/000-x.yaml:2:"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("b/000-x.yaml:3:"), std::string::npos) << bad.error().message;
   EXPECT_EQ(holder.generation(), generation);
   EXPECT_EQ(metrics.reloads_failed.load(), 1u);
   // ... and a later file reload still builds on the last good bundle.

@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "audit-webhook/testing/test_pki.h"
+#include "outputs/config/config_context.h"
 
 namespace peregrine::audit {
 namespace {
