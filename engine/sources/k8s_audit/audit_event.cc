@@ -1,5 +1,6 @@
 #include "engine/sources/k8s_audit/audit_event.h"
 
+#include <mutex>
 #include <new>
 #include <string>
 
@@ -81,6 +82,56 @@ dom::parser* thread_parser() {
   return &parser;
 }
 
+// Released documents for the next payloads. simdjson sizes a document for the worst case
+// (about ten bytes per input byte), and memory fresh from the kernel costs a page fault per
+// 4 KiB touched, which made the allocation cost more than the parse; a reused document's
+// memory is mapped already. Bounded in count and in size, so it pins at most ~80 MiB of
+// address space, little of it resident (a parse touches only the part it fills).
+class DocumentPool {
+ public:
+  static constexpr size_t kMaxDocuments = 8;
+  static constexpr size_t kMaxCapacity = size_t{1} << 20;
+
+  // A document able to hold `len` bytes of JSON without reallocating, when one is free.
+  std::shared_ptr<dom::document> take(size_t len) {
+    dom::document* doc = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t i = 0; i < free_.size(); ++i) {
+        if (free_[i]->capacity() >= len) {
+          doc = free_[i];
+          free_[i] = free_.back();
+          free_.pop_back();
+          break;
+        }
+      }
+    }
+    if (doc == nullptr) doc = new dom::document();
+    return std::shared_ptr<dom::document>(doc, [this](dom::document* d) { give(d); });
+  }
+
+ private:
+  void give(dom::document* doc) {
+    if (doc->capacity() <= kMaxCapacity) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (free_.size() < kMaxDocuments) {
+        free_.push_back(doc);
+        return;
+      }
+    }
+    delete doc;
+  }
+
+  std::mutex mu_;
+  std::vector<dom::document*> free_;
+};
+
+// Never destroyed: events released during static destruction still return their document.
+DocumentPool& document_pool() {
+  static auto* pool = new DocumentPool();
+  return *pool;
+}
+
 // `via_nlohmann`: whether a number simdjson refuses may send the text through nlohmann.
 Result<ParsedJson> parse_json(std::string_view text, bool via_nlohmann = true);
 
@@ -106,7 +157,7 @@ Result<ParsedJson> parse_json_via_nlohmann(std::string_view text) {
 Result<ParsedJson> parse_json(std::string_view text, bool via_nlohmann) {
   dom::parser* parser = thread_parser();
   if (parser == nullptr) return make_error("payload too large to parse (out of memory)");
-  auto doc = std::make_shared<dom::document>();
+  std::shared_ptr<dom::document> doc = document_pool().take(text.size());
   auto root = parser->parse_into_document(*doc, text.data(), text.size());
   if (parser->capacity() > kKeptParserCapacity &&
       parser->allocate(kInitialParserCapacity, kMaxAuditJsonDepth) != simdjson::SUCCESS) {

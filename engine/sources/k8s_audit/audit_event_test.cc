@@ -204,6 +204,22 @@ TEST(AuditEventParse, EventsOutliveTheirBatchVector) {
   EXPECT_EQ(kept.stage(), "");
 }
 
+TEST(AuditEventParse, ReleasedDocumentsAreReusedSafely) {
+  // Documents go back to a pool when their last event goes; a live event's must not be reused.
+  auto first = parse_audit_payload(R"({"items":[{"auditID":"a1","verb":"get"}]})");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  for (int round = 0; round < 20; ++round) {
+    std::string id = "b" + std::to_string(round);
+    auto r = parse_audit_payload(R"({"auditID":")" + id + R"(","verb":"list"})");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ((*r)[0].audit_id(), id);
+    EXPECT_EQ((*r)[0].json["verb"].string(), "list");
+    EXPECT_NE((*r)[0].payload, (*first)[0].payload);
+  }
+  EXPECT_EQ((*first)[0].audit_id(), "a1");
+  EXPECT_EQ((*first)[0].json["verb"].string(), "get");
+}
+
 TEST(AuditEventParse, NullAuditIdIsMissing) {
   auto r = parse_audit_payload(R"({"items":[{"auditID":"a"},{"auditID":null}]})");
   ASSERT_FALSE(r.ok());
