@@ -2,8 +2,10 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -11,6 +13,7 @@
 #include <memory>
 
 #include "audit-webhook/audit_webhook.h"
+#include "audit-webhook/claims/claiming_alert_sink.h"
 #include "audit-webhook/cluster/audit_cluster.h"
 #include "audit-webhook/config_file.h"
 #include "audit-webhook/dispatcher_alert_sink.h"
@@ -20,6 +23,7 @@
 #include "cmd/args.h"
 #include "cmd/commands.h"
 #include "kube/bundle/api_client.h"
+#include "kube/clock.h"
 
 namespace peregrine::cli {
 namespace {
@@ -58,6 +62,10 @@ optional; a tenant's FalcoRule only matches events of its namespace) and its out
   --bundle-dir DIR    where verified bundles are written (default /var/lib/peregrine/audit-bundles)
   --secrets-dir DIR   where the bundle Secret's credentials are written
                       (default /var/lib/peregrine/audit-secrets)
+  --dedup-claims on|off  before raising an alert, claim it in NS (a Lease named after its
+                      auditID, stage and rule), so that a batch the API server resends to
+                      another replica alerts once across replicas (default on; the replica's
+                      name is $POD_NAME, else the hostname; audit-webhook/claims/README.md)
 
 At least one of --client-ca and --token-file is required with TLS; both may be given, and
 then both are required. Also served: GET /healthz, GET /metrics (Prometheus).
@@ -70,6 +78,18 @@ In cluster mode a bundle's outputs replace those while it is in force.
 
 // How long the outputs may flush at exit before what is left is counted as dropped.
 constexpr auto kOutputsGrace = std::chrono::seconds(5);
+// How long queued alerts may wait for their claims at exit before going out unclaimed.
+constexpr auto kClaimsGrace = std::chrono::seconds(5);
+// A claim slower than this is a failed one (the alert goes out unclaimed): evaluation never
+// waits on it, but the claim queue would fill behind a silent API server.
+constexpr auto kClaimTimeout = std::chrono::seconds(5);
+
+// The claims' holderIdentity: the pod name from the downward API, else the hostname.
+std::string replica_name() {
+  if (const char* pod = std::getenv("POD_NAME"); pod && *pod) return pod;
+  char host[256] = {};
+  return gethostname(host, sizeof host - 1) == 0 ? host : "audit-webhook";
+}
 
 void log_line(const std::string& line) {
   std::fprintf(stderr, "peregrine audit-webhook: %s\n", line.c_str());
@@ -78,17 +98,22 @@ void log_line(const std::string& line) {
 
 struct ClusterSettings {
   bool enabled = false;
+  bool dedup_claims = true;
   audit::ClusterOptions options;
 };
 
 Status apply_cluster_options(const Args& args, ClusterSettings& c) {
   c.enabled = args.has("cluster");
-  for (const char* name : {"kubeconfig", "namespace", "bundle-dir", "secrets-dir"})
+  for (const char* name : {"kubeconfig", "namespace", "bundle-dir", "secrets-dir", "dedup-claims"})
     if (args.has(name) && !c.enabled) return make_error(std::string("--") + name + " needs --cluster");
   if (auto v = args.get("kubeconfig")) c.options.kubeconfig = *v;
   if (auto v = args.get("namespace")) c.options.ns = *v;
   if (auto v = args.get("bundle-dir")) c.options.bundle_dir = *v;
   if (auto v = args.get("secrets-dir")) c.options.secrets_dir = *v;
+  if (auto v = args.get("dedup-claims")) {
+    if (*v != "on" && *v != "off") return make_error("--dedup-claims must be on or off, not '" + *v + "'");
+    c.dedup_claims = *v == "on";
+  }
   if (c.options.ns.empty()) return make_error("--namespace must not be empty");
   return {};
 }
@@ -175,7 +200,8 @@ int run_audit_webhook(const std::vector<std::string>& argv) {
                                  {"kubeconfig", "", true, false},
                                  {"namespace", "n", true, false},
                                  {"bundle-dir", "", true, false},
-                                 {"secrets-dir", "", true, false}}, kHelp, false, parsed)) return *done;
+                                 {"secrets-dir", "", true, false},
+                                 {"dedup-claims", "", true, false}}, kHelp, false, parsed)) return *done;
   const Args* args = &parsed;
   ClusterSettings cluster;
   if (Status s = apply_cluster_options(*args, cluster); !s) return usage_error(s.error().message);
@@ -215,6 +241,24 @@ int run_audit_webhook(const std::vector<std::string>& argv) {
     cluster_outputs = std::make_unique<audit::SwitchingAlertSink>(*base_sink);
     sink = cluster_outputs.get();
   }
+  // In front of everything in cluster mode: an alert leaves only when this replica claimed it.
+  kube::SystemClock clock;
+  std::unique_ptr<kube::Client> claims_api;
+  std::unique_ptr<audit::ClaimStore> claim_store;
+  std::unique_ptr<audit::ClaimingAlertSink> claims;
+  if (cluster.enabled && cluster.dedup_claims) {
+    kube::ClientConfig claims_config = api->config();
+    claims_config.request_timeout = kClaimTimeout;
+    claims_api = std::make_unique<kube::Client>(claims_config);
+    audit::ClaimStoreOptions store_options;
+    store_options.namespace_name = cluster.options.ns;
+    store_options.holder = replica_name();
+    claim_store = std::make_unique<audit::ClaimStore>(*claims_api, store_options, clock);
+    audit::ClaimingOptions claiming;
+    claiming.log = log_line;
+    claims = std::make_unique<audit::ClaimingAlertSink>(*sink, *claim_store, claiming);
+    sink = claims.get();
+  }
   auto hook = audit::AuditWebhook::create(settings.webhook, *sink, log_line);
   if (!hook) return usage_error(hook.error().message);
   std::unique_ptr<audit::AuditCluster> cluster_mode;
@@ -240,6 +284,7 @@ int run_audit_webhook(const std::vector<std::string>& argv) {
     cluster_mode.reset();  // no bundle swaps from here on
   }
   (*hook)->stop();  // every accepted event evaluated: the alerts are in the sinks' queues
+  if (claims) claims->shutdown(kClaimsGrace);
   cluster_outputs.reset();  // the bundle's outputs flush (up to 5 s)
   if (dispatcher) dispatcher->shutdown(kOutputsGrace);
   const auto& m = (*hook)->metrics();
