@@ -262,3 +262,11 @@ def test_bundle_wrong_as_written_keeps_the_last_good_rules(world):
     wait_for("error=1 on /metrics", lambda: 'error="1"' in w.metrics(), 10)
     w.send(audit_event("cm-3", "create", "configmaps", "default", "still-watched"))
     assert w.next_alert()["rule"] == "ConfigMap created v2"
+
+
+def test_cluster_usage_errors(peregrine, tmp_path):
+    assert "--kubeconfig needs --cluster" in peregrine("audit-webhook", "--kubeconfig", tmp_path / "k",
+                                                       "--insecure-http", check=1).stderr
+    assert "(or --cluster)" in peregrine("audit-webhook", "--insecure-http", check=1).stderr
+    missing = peregrine("audit-webhook", "--cluster", "--kubeconfig", tmp_path / "none", "--insecure-http", check=1)
+    assert "--kubeconfig " + str(tmp_path / "none") in missing.stderr
