@@ -54,9 +54,21 @@ class CollectingSink : public AlertSink {
     std::lock_guard<std::mutex> lock(mu_);
     alerts_.push_back(alert);
   }
+  void emit_from(const AlertOrigin& origin, const engine::Alert& alert) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      origins_.push_back(std::string(origin.audit_id) + " " + std::string(origin.stage));
+    }
+    emit(alert);
+  }
   std::vector<engine::Alert> alerts() {
     std::lock_guard<std::mutex> lock(mu_);
     return alerts_;
+  }
+  // "<auditID> <stage>" of the event behind each alert, as the evaluation threads named it.
+  std::vector<std::string> origins() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return origins_;
   }
   // Polls until `n` alerts arrived; a generous bound only keeps a broken build from hanging.
   bool wait_for(size_t n) {
@@ -70,6 +82,7 @@ class CollectingSink : public AlertSink {
  private:
   std::mutex mu_;
   std::vector<engine::Alert> alerts_;
+  std::vector<std::string> origins_;
 };
 
 class WebhookServerTest : public ::testing::Test {
@@ -137,6 +150,8 @@ TEST_F(WebhookServerTest, ValidClientCertificateIsQueuedAndRaisesTheAlert) {
   EXPECT_EQ(alerts[0].hostname, "test-host");
   EXPECT_EQ(alerts[0].message, "exec (user=alice pod=shop/web)");
   EXPECT_EQ(alerts[1].message, "exec (user=bob pod=shop/web)");
+  // What the claims across replicas key on (audit-webhook/claims).
+  EXPECT_EQ(sink_.origins(), (std::vector<std::string>{"a-1 ResponseStarted", "a-2 ResponseStarted"}));
 }
 
 TEST_F(WebhookServerTest, SingleEventObjectIsAccepted) {
