@@ -28,7 +28,8 @@ struct AuditEvent : Event {
   std::shared_ptr<const simdjson::dom::document> payload;
   k8s_audit::JsonValue json;  // the audit Event object inside `payload`
 
-  // The event's auditID (never empty on an event a reader made) and stage ("" when absent).
+  // The event's auditID (a reader only makes events that have a string one) and its stage
+  // ("" when absent or not a string).
   std::string_view audit_id() const { return json["auditID"].string().value_or(""); }
   std::string_view stage() const { return json["stage"].string().value_or(""); }
 };
