@@ -9,6 +9,11 @@
 // until its status says Applied=True for the new generation on all 100 agents (so it includes
 // the operator's status write, the strictest reading of "running on all agents").
 // Not a test: run by hand, record the figures in bench/RESULTS.md.
+//
+//   operator_bench [--rules 1,100,1000] [--samples N] [--peregrine PATH] [--operator-log FILE]
+// --samples: per rule count (default 30, 15 at 1,000); --peregrine: the binary to run (default
+// the one built beside this harness, so a before/after pair can share one harness);
+// --operator-log: where to copy the operator's log (its slow passes list their phase times).
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -20,7 +25,9 @@
 #include <condition_variable>
 #include <mutex>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -152,7 +159,45 @@ double wait_applied(kube::Client& client, int64_t generation, std::chrono::stead
 
 }  // namespace
 
-int main() {
+struct Options {
+  std::vector<int> rules = {1, 100, 1000};
+  int samples = 0;  // 0: 30, 15 at 1,000
+  std::string peregrine = PEREGRINE_BIN;
+  std::string operator_log;
+};
+
+bool parse(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+    const char* v = nullptr;
+    if (a == "--rules" && (v = value())) {
+      o.rules.clear();
+      std::stringstream in(v);
+      for (std::string n; std::getline(in, n, ',');) o.rules.push_back(std::atoi(n.c_str()));
+      if (!std::is_sorted(o.rules.begin(), o.rules.end()) || o.rules.empty() || o.rules.front() < 1) return false;
+    } else if (a == "--samples" && (v = value())) {
+      o.samples = std::atoi(v);
+      if (o.samples < 1) return false;
+    } else if (a == "--peregrine" && (v = value())) {
+      o.peregrine = v;
+    } else if (a == "--operator-log" && (v = value())) {
+      o.operator_log = v;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+int main(int argc, char** argv) {
+  Options opts;
+  if (!parse(argc, argv, opts)) {
+    std::fprintf(stderr,
+                 "usage: operator_bench [--rules 1,100,1000 (ascending)] [--samples N] [--peregrine PATH]"
+                 " [--operator-log FILE]\n");
+    return 2;
+  }
   kube::testing::ApiTestServer server;
   if (!server.ok()) return std::fprintf(stderr, "API test server did not start\n"), 1;
   kube::Client client(server.config());
@@ -181,7 +226,7 @@ int main() {
   pid_t op = fork();
   if (op == 0) {
     std::freopen((server.dir() + "/operator.log").c_str(), "w", stderr);
-    execl(PEREGRINE_BIN, PEREGRINE_BIN, "operator", "--kubeconfig", kubeconfig.c_str(), "--namespace", kNs.c_str(),
+    execl(opts.peregrine.c_str(), opts.peregrine.c_str(), "operator", "--kubeconfig", kubeconfig.c_str(), "--namespace", kNs.c_str(),
           "--metrics-addr", "127.0.0.1:0", "--leader-elect=false", static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -194,14 +239,14 @@ int main() {
 
   int existing = 0;
   std::printf("%-10s %8s %10s %10s %10s %12s\n", "rules", "samples", "p50 ms", "p99 ms", "max ms", "RSS MiB");
-  for (int n : {1, 100, 1000}) {
+  for (int n : opts.rules) {
     for (; existing < n; ++existing) {
       json fr = {{"apiVersion", "peregrine.dev/v1alpha1"}, {"kind", "FalcoRule"},
                  {"metadata", {{"name", "r" + std::to_string(existing)}, {"namespace", kNs}}},
                  {"spec", {{"rules", rule_text(existing, 0)}, {"order", existing}}}};
       if (!client.create(op::falco_rules_ref(), kNs, fr)) return std::fprintf(stderr, "create failed\n"), 1;
     }
-    const int samples = n == 1000 ? 15 : 30;
+    const int samples = opts.samples ? opts.samples : n >= 1000 ? 15 : 30;
     std::vector<double> lat;
     for (int s = 0; s < samples + 1; ++s) {
       auto fr = client.get(op::falco_rules_ref(), kNs, "r0");
@@ -227,5 +272,7 @@ int main() {
   for (auto& t : agents) t.join();
   kill(op, SIGTERM);
   waitpid(op, nullptr, 0);
+  if (!opts.operator_log.empty())
+    std::ofstream(opts.operator_log) << std::ifstream(server.dir() + "/operator.log").rdbuf();
   return 0;
 }
