@@ -83,117 +83,150 @@ char fd_typechar(engine::FdType type) {
 
 std::span<const engine::SyscallArg> ArgFormatter::format(const driver::RawEventView& raw, const FdTable* fds) {
   const driver::EventInfo& info = raw.info();
+  raw_ = raw;
+  fds_ = fds;
   buffer_.reset();
+  formatted_.fill(false);
   size_t n = 0;
 
   // The result, as the schema names it.
-  if (raw.type() != PEREGRINE_EVT_PROCEXIT) {
-    std::string& text = texts_[n];
-    text.clear();
-    if (info.res_type == ParamType::kFd) append_fd(raw.res(), fds, true, text);
-    else append_errno(raw.res(), text);
-    args_[n].name = info.res_name;
-    args_[n].text = text;
-    args_[n].raw = raw.res();
-    args_[n].has_raw = true;
+  has_result_ = raw.type() != PEREGRINE_EVT_PROCEXIT;
+  if (has_result_) {
+    engine::SyscallArg& arg = args_[n];
+    arg.name = info.res_name;
+    arg.text = {};
+    arg.raw = raw.res();
+    arg.has_raw = true;
     ++n;
   }
 
   const size_t count = std::min<size_t>(raw.nparams(), info.params.size());
   for (size_t i = 0; i < count && n < kMax; ++i) {
     const driver::ParamInfo& p = info.params[i];
-    std::string& text = texts_[n];
-    text.clear();
     engine::SyscallArg& arg = args_[n];
     arg.name = p.name;
+    arg.text = {};
     arg.raw = 0;
     arg.has_raw = false;
+    ++n;
     auto idx = static_cast<uint32_t>(i);
-    if (raw.param(idx).empty()) {
-      // Absent: Falco prints <NA>.
-      arg.text = text = "<NA>";
-      ++n;
-      continue;
-    }
+    if (raw.param(idx).empty()) continue;  // absent: no raw value
     switch (p.type) {
-      case ParamType::kFd: {
-        int64_t v = raw.as_int(idx).value_or(-1);
-        append_fd(v, fds, false, text);
-        arg.raw = v;
+      case ParamType::kFd:
+        arg.raw = raw.as_int(idx).value_or(-1);
         arg.has_raw = true;
         break;
-      }
       case ParamType::kS64:
       case ParamType::kS32:
       case ParamType::kPid:
-      case ParamType::kSignal: {
-        int64_t v = raw.as_int(idx).value_or(0);
-        text = std::to_string(v);
-        arg.raw = v;
+      case ParamType::kSignal:
+        arg.raw = raw.as_int(idx).value_or(0);
         arg.has_raw = true;
         break;
-      }
       case ParamType::kU64:
       case ParamType::kU32:
       case ParamType::kUid:
-      case ParamType::kGid: {
-        uint64_t v = raw.as_uint(idx).value_or(0);
-        text = std::to_string(v);
-        arg.raw = static_cast<int64_t>(v);
-        arg.has_raw = true;
-        break;
-      }
+      case ParamType::kGid:
       case ParamType::kFlags32:
-      case ParamType::kFlags64: {
-        uint64_t v = raw.as_uint(idx).value_or(0);
-        if (p.name == "flags" && is_open_call(raw.type())) append_open_flags(v, text);
-        else if (p.name == "flags" && is_clone_call(raw.type())) append_clone_flags(v, text);
-        else text = std::to_string(v);
-        arg.raw = static_cast<int64_t>(v);
+      case ParamType::kFlags64:
+      case ParamType::kMode:
+        arg.raw = static_cast<int64_t>(raw.as_uint(idx).value_or(0));
         arg.has_raw = true;
-        break;
-      }
-      case ParamType::kMode: {
-        uint64_t v = raw.as_uint(idx).value_or(0);
-        append_mode(v, text);
-        arg.raw = static_cast<int64_t>(v);
-        arg.has_raw = true;
-        break;
-      }
-      case ParamType::kString:
-      case ParamType::kFsPath:
-        text = raw.as_string(idx).value_or("");
-        break;
-      case ParamType::kStrArray:
-        if (auto items = raw.as_strings(idx)) {
-          for (size_t k = 0; k < items->size(); ++k) {
-            if (k) text += ' ';
-            text += (*items)[k];
-          }
-        }
         break;
       case ParamType::kBytes:
         buffer_ = raw.param(idx);
-        append_printable(raw.param(idx), text);
         break;
-      case ParamType::kSockaddr:
-        text = sockaddr_text(raw.param(idx));
-        break;
-      case ParamType::kSockTuple:
-        if (auto t = raw.as_socktuple(idx)) {
-          engine::FdView v;
-          bool server = raw.type() == PEREGRINE_EVT_CODE_ACCEPT || raw.type() == PEREGRINE_EVT_CODE_ACCEPT4;
-          apply_socktuple(*t, server, v);
-          text = v.name;
-        }
-        break;
-      case ParamType::kNone:
+      default:
         break;
     }
-    arg.text = text;
-    ++n;
   }
   return {args_.data(), n};
+}
+
+std::string_view ArgFormatter::arg_text(size_t index) const {
+  if (index >= kMax) return {};
+  std::string& text = texts_[index];
+  if (!formatted_[index]) {
+    text.clear();
+    format_text(index, text);
+    formatted_[index] = true;
+  }
+  return text;
+}
+
+void ArgFormatter::format_text(size_t index, std::string& text) const {
+  if (!raw_) return;
+  const driver::RawEventView& raw = *raw_;
+  const driver::EventInfo& info = raw.info();
+  const engine::SyscallArg& arg = args_[index];
+  if (has_result_ && index == 0) {
+    if (info.res_type == ParamType::kFd) append_fd(raw.res(), fds_, true, text);
+    else append_errno(raw.res(), text);
+    return;
+  }
+  const size_t i = index - (has_result_ ? 1 : 0);
+  const driver::ParamInfo& p = info.params[i];
+  auto idx = static_cast<uint32_t>(i);
+  if (raw.param(idx).empty()) {
+    text = "<NA>";  // as Falco prints an absent parameter
+    return;
+  }
+  switch (p.type) {
+    case ParamType::kFd:
+      append_fd(arg.raw, fds_, false, text);
+      break;
+    case ParamType::kS64:
+    case ParamType::kS32:
+    case ParamType::kPid:
+    case ParamType::kSignal:
+      text = std::to_string(arg.raw);
+      break;
+    case ParamType::kU64:
+    case ParamType::kU32:
+    case ParamType::kUid:
+    case ParamType::kGid:
+      text = std::to_string(static_cast<uint64_t>(arg.raw));
+      break;
+    case ParamType::kFlags32:
+    case ParamType::kFlags64: {
+      auto v = static_cast<uint64_t>(arg.raw);
+      if (p.name == "flags" && is_open_call(raw.type())) append_open_flags(v, text);
+      else if (p.name == "flags" && is_clone_call(raw.type())) append_clone_flags(v, text);
+      else text = std::to_string(v);
+      break;
+    }
+    case ParamType::kMode:
+      append_mode(static_cast<uint64_t>(arg.raw), text);
+      break;
+    case ParamType::kString:
+    case ParamType::kFsPath:
+      text = raw.as_string(idx).value_or("");
+      break;
+    case ParamType::kStrArray:
+      if (auto items = raw.as_strings(idx)) {
+        for (size_t k = 0; k < items->size(); ++k) {
+          if (k) text += ' ';
+          text += (*items)[k];
+        }
+      }
+      break;
+    case ParamType::kBytes:
+      append_printable(raw.param(idx), text);
+      break;
+    case ParamType::kSockaddr:
+      text = sockaddr_text(raw.param(idx));
+      break;
+    case ParamType::kSockTuple:
+      if (auto t = raw.as_socktuple(idx)) {
+        engine::FdView v;
+        bool server = raw.type() == PEREGRINE_EVT_CODE_ACCEPT || raw.type() == PEREGRINE_EVT_CODE_ACCEPT4;
+        apply_socktuple(*t, server, v);
+        text = v.name;
+      }
+      break;
+    case ParamType::kNone:
+      break;
+  }
 }
 
 }  // namespace peregrine::agent

@@ -4,13 +4,17 @@
 // order. fds print as "3(<f>/etc/passwd)" when the fd table knows them, errors as
 // "-2(ENOENT)", open flags symbolically, modes in octal.
 //
-// The texts live in the formatter and are overwritten by the next format() call: the args it
-// returns are valid until then. Not thread-safe; one per event-building thread.
+// format() fills in names and raw values; each text is built when first read (arg_text(),
+// through SyscallEvent::arg_text): most events are read by no rule that wants one. The record
+// and the fd table must stay as they were at format() until the texts are read: the agent's
+// builder guarantees it until finish(). The args are valid until the next format() call. Not
+// thread-safe; one per event-building thread.
 
 #include <array>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "agent/state/fd_table.h"
 #include "driver/event_schema.h"
@@ -19,16 +23,24 @@
 
 namespace peregrine::agent {
 
-class ArgFormatter {
+class ArgFormatter final : public engine::ArgTextSource {
  public:
   // `fds` (may be null) names the fds the parameters refer to.
   std::span<const engine::SyscallArg> format(const driver::RawEventView& raw, const FdTable* fds);
   // The BYTES parameter of the last format(), if any (evt.buffer).
   std::optional<std::span<const uint8_t>> buffer() const { return buffer_; }
 
+  std::string_view arg_text(size_t index) const override;
+
  private:
   static constexpr size_t kMax = PEREGRINE_MAX_PARAMS + 1;
-  std::array<std::string, kMax> texts_;
+  void format_text(size_t index, std::string& text) const;
+
+  std::optional<driver::RawEventView> raw_;
+  const FdTable* fds_ = nullptr;
+  bool has_result_ = false;  // args_[0] is the result
+  mutable std::array<std::string, kMax> texts_;
+  mutable std::array<bool, kMax> formatted_{};
   std::array<engine::SyscallArg, kMax> args_;
   std::optional<std::span<const uint8_t>> buffer_;
 };

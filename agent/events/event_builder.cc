@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 
+#include "agent/events/param_lookup.h"
 #include "agent/events/path_resolve.h"
 #include "agent/state/proc_bootstrap.h"
 
@@ -20,19 +21,19 @@ bool is_exec(uint16_t type) {
 
 // Typed reads of a parameter by name; nullopt when the record lacks it.
 std::optional<int64_t> int_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = raw.index_of(name);
+  int i = param_index_of(raw, name);
   return i < 0 ? std::nullopt : raw.as_int(static_cast<uint32_t>(i));
 }
 std::optional<uint64_t> uint_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = raw.index_of(name);
+  int i = param_index_of(raw, name);
   return i < 0 ? std::nullopt : raw.as_uint(static_cast<uint32_t>(i));
 }
 std::optional<std::string_view> str_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = raw.index_of(name);
+  int i = param_index_of(raw, name);
   return i < 0 ? std::nullopt : raw.as_string(static_cast<uint32_t>(i));
 }
 std::vector<std::string> strings_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = raw.index_of(name);
+  int i = param_index_of(raw, name);
   std::vector<std::string> out;
   if (i < 0) return out;
   if (auto items = raw.as_strings(static_cast<uint32_t>(i))) out.assign(items->begin(), items->end());
@@ -231,6 +232,7 @@ const BuiltEvent& EventBuilder::build(const driver::RawEventView& raw) {
   if (type == PEREGRINE_EVT_PROCEXIT) e.res.reset();
   else e.res = raw.res();
   e.args = formatter_.format(raw, t.fds.get());
+  e.arg_texts = &formatter_;
   e.buffer = formatter_.buffer();
   e.thread = &t.view;
   e.user = users_.user(t.view.uid, t.view.loginuid);

@@ -68,7 +68,7 @@ class EventBuilder {
   // fd-table effects (fd_events.cc); returns the fd the event is about, or null.
   const engine::FdView* apply_fd_effects(const driver::RawEventView& raw, ThreadState& t, bool& unknown_fd);
   void refresh_cgroups(ThreadState& t, uint64_t cgroup_id);
-  std::string dir_of_fd(ThreadState& t, int64_t dirfd);
+  std::string_view dir_of_fd(ThreadState& t, int64_t dirfd);
   void remember_exit(int64_t tid);
   bool exited_recently(int64_t tid) const;
 

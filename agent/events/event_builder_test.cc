@@ -21,6 +21,11 @@ namespace {
 using driver::RecordBuilder;
 
 const engine::SyscallArg* arg(const engine::SyscallEvent& e, std::string_view name) { return e.find_arg(name); }
+// Texts are built when read, as the engine reads them.
+std::string_view text(const engine::SyscallEvent& e, std::string_view name) {
+  const engine::SyscallArg* a = e.find_arg(name);
+  return a ? e.arg_text(*a) : std::string_view("(absent)");
+}
 
 class BuilderTest : public ::testing::Test {
  protected:
@@ -84,18 +89,18 @@ TEST_F(BuilderTest, OpenatResolvesPathAndTracksTheFd) {
   EXPECT_EQ(e.user->name, "root");
   ASSERT_NE(e.container, nullptr);
   EXPECT_EQ(e.container->id, "host");
-  EXPECT_EQ(arg(e, "fd")->text, "3(<f>/etc/shadow)");
-  EXPECT_EQ(arg(e, "dirfd")->text, "-100(AT_FDCWD)");
-  EXPECT_EQ(arg(e, "name")->text, "../etc//shadow");
-  EXPECT_EQ(arg(e, "flags")->text, "O_RDONLY|O_CLOEXEC");
+  EXPECT_EQ(text(e, "fd"), "3(<f>/etc/shadow)");
+  EXPECT_EQ(text(e, "dirfd"), "-100(AT_FDCWD)");
+  EXPECT_EQ(text(e, "name"), "../etc//shadow");
+  EXPECT_EQ(text(e, "flags"), "O_RDONLY|O_CLOEXEC");
   EXPECT_EQ(arg(e, "flags")->raw, O_CLOEXEC);
-  EXPECT_EQ(arg(e, "mode")->text, "00");
+  EXPECT_EQ(text(e, "mode"), "00");
 
   // A later call on fd 3 sees the file; close keeps it for the close event, then drops it.
   const BuiltEvent& c = feed(RecordBuilder(PEREGRINE_EVT_CODE_CLOSE, 100, 100, 0).i64(3).build());
   ASSERT_NE(c.event.fd, nullptr);
   EXPECT_EQ(c.event.fd->name, "/etc/shadow");
-  EXPECT_EQ(arg(c.event, "fd")->text, "3(<f>/etc/shadow)");
+  EXPECT_EQ(text(c.event, "fd"), "3(<f>/etc/shadow)");
   builder.finish();
   EXPECT_EQ(table.find(100)->fds->find(3), nullptr);
 }
@@ -106,9 +111,9 @@ TEST_F(BuilderTest, FailedOpenStillNamesThePath) {
   ASSERT_NE(b.event.fd, nullptr);
   EXPECT_EQ(b.event.fd->num, -1);
   EXPECT_EQ(b.event.fd->name, "/etc/sudoers");
-  EXPECT_EQ(arg(b.event, "fd")->text, "-13(EACCES)");
-  EXPECT_EQ(arg(b.event, "flags")->text, "O_WRONLY|O_CREAT|O_TRUNC");
-  EXPECT_EQ(arg(b.event, "mode")->text, "0644");
+  EXPECT_EQ(text(b.event, "fd"), "-13(EACCES)");
+  EXPECT_EQ(text(b.event, "flags"), "O_WRONLY|O_CREAT|O_TRUNC");
+  EXPECT_EQ(text(b.event, "mode"), "0644");
   EXPECT_EQ(table.find(100)->fds->size(), 0u);
 }
 
@@ -118,7 +123,7 @@ TEST_F(BuilderTest, OpenatRelativeToADirfd) {
   const BuiltEvent& b = feed(RecordBuilder(PEREGRINE_EVT_CODE_OPENAT, 100, 100, 5)
                                  .i64(4).str("passwd").u32(O_WRONLY).u32(0).build());
   EXPECT_EQ(b.event.fd->name, "/etc/passwd");
-  EXPECT_EQ(arg(b.event, "dirfd")->text, "4(<d>/etc)");
+  EXPECT_EQ(text(b.event, "dirfd"), "4(<d>/etc)");
 }
 
 TEST_F(BuilderTest, HandmadeOpenatRecord) {
@@ -136,7 +141,7 @@ TEST_F(BuilderTest, HandmadeOpenatRecord) {
   put(O_RDWR, 4), put(0, 4);
   const BuiltEvent& e = feed(b);
   EXPECT_EQ(e.event.fd->name, "/root/etc/host");
-  EXPECT_EQ(arg(e.event, "flags")->text, "O_RDWR");
+  EXPECT_EQ(text(e.event, "flags"), "O_RDWR");
 }
 
 TEST_F(BuilderTest, ForkExecBuildsAncestryAndCmdline) {
@@ -149,7 +154,7 @@ TEST_F(BuilderTest, ForkExecBuildsAncestryAndCmdline) {
           .u64(SIGCHLD).build());
   EXPECT_EQ(child.event.thread->tid, 200);
   EXPECT_EQ(child.event.thread->parent->comm, "bash");
-  EXPECT_EQ(arg(child.event, "flags")->text, "0");
+  EXPECT_EQ(text(child.event, "flags"), "0");
 
   const BuiltEvent& exec = feed(proc_info(RecordBuilder(PEREGRINE_EVT_CODE_EXECVE, 200, 200, 0), "cat",
                                           {"/etc/shadow"}, 100, "cat", 200, 0)
@@ -165,8 +170,8 @@ TEST_F(BuilderTest, ForkExecBuildsAncestryAndCmdline) {
   EXPECT_EQ(t.parent->comm, "bash");
   ASSERT_NE(t.parent->parent, nullptr);
   EXPECT_EQ(t.parent->parent->comm, "systemd");
-  EXPECT_EQ(arg(exec.event, "args")->text, "/etc/shadow");
-  EXPECT_EQ(arg(exec.event, "res")->text, "0");
+  EXPECT_EQ(text(exec.event, "args"), "/etc/shadow");
+  EXPECT_EQ(text(exec.event, "res"), "0");
 
   // procexit: the thread is there for the event, gone after.
   const BuiltEvent& gone = feed(RecordBuilder(PEREGRINE_EVT_PROCEXIT, 200, 200, 0).i64(0).i64(0).u32(0).u32(0).build());
@@ -217,8 +222,8 @@ TEST_F(BuilderTest, ConnectAndAcceptFillSocketEnds) {
   EXPECT_EQ(fd.sport, 4444);
   EXPECT_EQ(fd.cport, 40000);
   EXPECT_FALSE(fd.is_server());
-  EXPECT_EQ(arg(c.event, "addr")->text, "127.0.0.1:4444");
-  EXPECT_EQ(arg(c.event, "fd")->text, "5(<4>10.0.0.1:40000->127.0.0.1:4444)");
+  EXPECT_EQ(text(c.event, "addr"), "127.0.0.1:4444");
+  EXPECT_EQ(text(c.event, "fd"), "5(<4>10.0.0.1:40000->127.0.0.1:4444)");
 
   // dup2 onto stdin keeps the socket: a shell reading fd 0 reads the connection.
   const BuiltEvent& d = feed(RecordBuilder(PEREGRINE_EVT_CODE_DUP2, 100, 100, 0).i64(5).i64(0).build());
@@ -257,6 +262,14 @@ TEST(PathResolve, FoldsDotsAndSlashes) {
   EXPECT_EQ(resolve_path("/x", "/etc/./passwd"), "/etc/passwd");
   EXPECT_EQ(resolve_path("/", "../../.."), "/");
   EXPECT_EQ(resolve_path("/tmp/", ""), "/tmp");
+  // Absolute paths, folded or taken as they are.
+  EXPECT_EQ(resolve_path("/x", "/etc/passwd"), "/etc/passwd");
+  EXPECT_EQ(resolve_path("/x", "/etc/passwd/"), "/etc/passwd");
+  EXPECT_EQ(resolve_path("/x", "/etc/.."), "/");
+  EXPECT_EQ(resolve_path("/x", "/etc/..."), "/etc/...");
+  EXPECT_EQ(resolve_path("/x", "/.hidden/a.b"), "/.hidden/a.b");
+  EXPECT_EQ(resolve_path("/x", "/"), "/");
+  EXPECT_EQ(resolve_path("/x", "//etc"), "/etc");
 }
 
 TEST(FlagNames, OpenAndCloneFlags) {

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "agent/events/event_builder.h"
+#include "agent/events/param_lookup.h"
 #include "agent/events/path_resolve.h"
 #include "agent/events/socket_text.h"
 
@@ -14,24 +15,24 @@ namespace peregrine::agent {
 namespace {
 
 std::optional<int64_t> int_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = raw.index_of(name);
+  int i = param_index_of(raw, name);
   return i < 0 ? std::nullopt : raw.as_int(static_cast<uint32_t>(i));
 }
 std::optional<std::string_view> str_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = raw.index_of(name);
+  int i = param_index_of(raw, name);
   return i < 0 ? std::nullopt : raw.as_string(static_cast<uint32_t>(i));
 }
 std::optional<driver::SockTuple> tuple_param(const driver::RawEventView& raw) {
-  int i = raw.index_of("tuple");
+  int i = param_index_of(raw, "tuple");
   return i < 0 ? std::nullopt : raw.as_socktuple(static_cast<uint32_t>(i));
 }
 
 }  // namespace
 
-std::string EventBuilder::dir_of_fd(ThreadState& t, int64_t dirfd) {
+std::string_view EventBuilder::dir_of_fd(ThreadState& t, int64_t dirfd) {
   if (dirfd == AT_FDCWD) return t.view.cwd;
   const FdEntry* e = t.fds->find(dirfd);
-  return e ? e->view.name : std::string();
+  return e ? std::string_view(e->view.name) : std::string_view();
 }
 
 const engine::FdView* EventBuilder::apply_fd_effects(const driver::RawEventView& raw, ThreadState& t,
@@ -60,7 +61,7 @@ const engine::FdView* EventBuilder::apply_fd_effects(const driver::RawEventView&
     case PEREGRINE_EVT_CODE_OPENAT2:
     case PEREGRINE_EVT_CODE_CREAT: {
       std::string_view name = str_param(raw, "name").value_or("");
-      std::string base = t.view.cwd;
+      std::string_view base = t.view.cwd;  // valid until the fd table changes, below
       if (type == PEREGRINE_EVT_CODE_OPENAT || type == PEREGRINE_EVT_CODE_OPENAT2) {
         base = dir_of_fd(t, int_param(raw, "dirfd").value_or(AT_FDCWD));
       }

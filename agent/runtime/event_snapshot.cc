@@ -17,10 +17,11 @@ EventSnapshot::EventSnapshot(const engine::SyscallEvent& event) : event_(event) 
   for (const engine::SyscallArg& a : event.args) {
     engine::SyscallArg copy = a;
     copy.name = texts_.emplace_back(a.name);
-    copy.text = texts_.emplace_back(a.text);
+    copy.text = texts_.emplace_back(event.arg_text(a));
     args_.push_back(copy);
   }
   event_.args = args_;
+  event_.arg_texts = nullptr;  // the texts are copied: the source dies with the builder's event
   if (event.buffer) {
     buffer_.assign(event.buffer->begin(), event.buffer->end());
     event_.buffer = std::span<const uint8_t>(buffer_);

@@ -16,13 +16,25 @@ const FdEntry* FdTable::find(int64_t fd) const {
 
 FdEntry& FdTable::put(engine::FdView view, bool cloexec) {
   int64_t num = view.num;
-  FdEntry& e = fds_[num];
+  auto it = fds_.find(num);
+  if (it == fds_.end()) {
+    if (spare_) {
+      spare_.key() = num;
+      it = fds_.insert(std::move(spare_)).position;
+    } else {
+      it = fds_.try_emplace(num).first;
+    }
+  }
+  FdEntry& e = it->second;
   e.view = std::move(view);
   e.cloexec = cloexec;
   return e;
 }
 
-void FdTable::close(int64_t fd) { fds_.erase(fd); }
+void FdTable::close(int64_t fd) {
+  auto node = fds_.extract(fd);
+  if (node && !spare_) spare_ = std::move(node);
+}
 
 bool FdTable::dup(int64_t oldfd, int64_t newfd, bool cloexec) {
   if (oldfd == newfd) return fds_.contains(oldfd);

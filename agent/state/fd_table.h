@@ -21,6 +21,14 @@ struct FdEntry {
 
 class FdTable {
  public:
+  FdTable() = default;
+  // A copy (execve ending CLONE_FILES sharing) copies the fds, not the spare node.
+  FdTable(const FdTable& other) : fds_(other.fds_) {}
+  FdTable& operator=(const FdTable& other) {
+    fds_ = other.fds_;
+    return *this;
+  }
+
   FdEntry* find(int64_t fd);
   const FdEntry* find(int64_t fd) const;
   // Installs `view` at view.num, replacing what was there (the kernel reuses numbers).
@@ -35,7 +43,11 @@ class FdTable {
   const std::unordered_map<int64_t, FdEntry>& entries() const { return fds_; }
 
  private:
-  std::unordered_map<int64_t, FdEntry> fds_;
+  using Map = std::unordered_map<int64_t, FdEntry>;
+  Map fds_;
+  // The node of the last closed fd, reused by the next new one: an open/close loop then
+  // allocates no map node per call.
+  Map::node_type spare_;
 };
 
 }  // namespace peregrine::agent

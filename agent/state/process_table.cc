@@ -7,8 +7,11 @@ namespace peregrine::agent {
 ProcessTable::ProcessTable(ContainerRegistry& containers) : containers_(containers) {}
 
 ThreadState* ProcessTable::find(int64_t tid) {
+  if (last_found_ && last_found_->view.tid == tid) return last_found_;
   auto it = threads_.find(tid);
-  return it == threads_.end() ? nullptr : it->second.get();
+  if (it == threads_.end()) return nullptr;
+  last_found_ = it->second.get();
+  return last_found_;
 }
 
 void ProcessTable::link_parent(ThreadState& t) {
@@ -106,6 +109,7 @@ void ProcessTable::on_exec(ThreadState& t, ExecInfo info) {
 void ProcessTable::remove(int64_t tid) {
   auto it = threads_.find(tid);
   if (it == threads_.end()) return;
+  if (last_found_ == it->second.get()) last_found_ = nullptr;
   const engine::ThreadView* gone = &it->second->view;
   if (gone->tid != gone->pid) {  // only a process's main thread is anyone's parent
     threads_.erase(it);

@@ -92,6 +92,8 @@ class ProcessTable {
 
   ContainerRegistry& containers_;
   std::unordered_map<int64_t, std::unique_ptr<ThreadState>> threads_;
+  // The last thread find() returned: consecutive events mostly come from one thread.
+  ThreadState* last_found_ = nullptr;
 };
 
 }  // namespace peregrine::agent

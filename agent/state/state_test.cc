@@ -93,6 +93,33 @@ TEST(FdTable, PutDupCloseAndCloseOnExec) {
   EXPECT_EQ(t.size(), 0u);
 }
 
+TEST(FdTable, ANumberReusedAfterCloseHoldsOnlyItsNewFile) {
+  FdTable t;
+  engine::FdView f;
+  f.num = 3;
+  f.type = engine::FdType::kDirectory;
+  f.name = "/etc";
+  f.nameraw = "etc";
+  t.put(f, true);
+  t.close(3);
+  EXPECT_EQ(t.find(3), nullptr);
+  engine::FdView g;
+  g.num = 5;
+  g.type = engine::FdType::kFile;
+  g.name = "/tmp/y";
+  FdEntry& e = t.put(g, false);
+  EXPECT_EQ(e.view.num, 5);
+  EXPECT_EQ(e.view.type, engine::FdType::kFile);
+  EXPECT_EQ(e.view.nameraw, "");
+  EXPECT_FALSE(e.cloexec);
+  EXPECT_EQ(t.find(3), nullptr);
+  EXPECT_EQ(&t.find(5)->view, &e.view);
+  FdTable copy = t;  // a copy carries the fds, and works on its own
+  copy.close(5);
+  EXPECT_EQ(copy.size(), 0u);
+  EXPECT_EQ(t.find(5)->view.name, "/tmp/y");
+}
+
 TEST(UserDb, ParsesPasswdAndGroupLines) {
   auto users = parse_passwd("root:x:0:0:root:/root:/bin/bash\n# comment\nbad line\nnobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\n");
   ASSERT_EQ(users.size(), 2u);
@@ -186,6 +213,19 @@ TEST_F(ProcessTableTest, CloneExecExitKeepAncestryExact) {
   table.remove(201);
   table.remove(200);
   EXPECT_EQ(table.size(), 1u);
+}
+
+TEST_F(ProcessTableTest, FindForgetsARemovedThread) {
+  add(1, 0, "systemd");
+  add(100, 1, "bash");
+  ASSERT_NE(table.find(100), nullptr);
+  ASSERT_NE(table.find(100), nullptr);  // the remembered one
+  table.remove(100);
+  EXPECT_EQ(table.find(100), nullptr);
+  ThreadState& again = add(100, 1, "sh");  // the tid reused
+  EXPECT_EQ(table.find(100), &again);
+  EXPECT_EQ(table.find(100)->view.comm, "sh");
+  EXPECT_EQ(table.find(1)->view.comm, "systemd");
 }
 
 TEST_F(ProcessTableTest, ReparentsToThePidNamespaceInit) {

@@ -129,8 +129,13 @@ void UserDb::refresh() {
 const engine::UserView* UserDb::user(uint32_t uid, int64_t loginuid) {
   uint32_t login = loginuid < 0 ? UINT32_MAX : static_cast<uint32_t>(loginuid);
   uint64_t key = (static_cast<uint64_t>(uid) << 32) | login;
+  if (last_user_ && key == last_user_key_) return last_user_;
   auto found = users_.find(key);
-  if (found != users_.end()) return &found->second;
+  if (found != users_.end()) {
+    last_user_key_ = key;
+    last_user_ = &found->second;
+    return last_user_;
+  }
   auto it = passwd_.find(uid);
   if (it == passwd_.end()) return nullptr;
   engine::UserView& view = users_[key];

@@ -54,6 +54,9 @@ class UserDb {
   // Handed-out views, keyed by (uid, loginuid) and gid.
   std::unordered_map<uint64_t, engine::UserView> users_;
   std::unordered_map<uint32_t, engine::GroupView> groups_;
+  // The last view user() found (views are never erased, so the pointer stays good).
+  uint64_t last_user_key_ = 0;
+  const engine::UserView* last_user_ = nullptr;
 };
 
 // Parses passwd text: name -> (uid, home, shell) lines; malformed lines are skipped.

@@ -61,10 +61,10 @@ def metrics(port):
             "user_drops": value("peregrine_events_dropped_user_total")}
 
 
-def with_agent(peregrine, bench, args):
+def with_agent(peregrine, bench, args, extra_args=()):
     port = free_port()
     agent = subprocess.Popen([peregrine, "agent", "--rules", str(ROOT / "rules"), "-o", "json",
-                              "--metrics-addr", f"127.0.0.1:{port}"],
+                              "--metrics-addr", f"127.0.0.1:{port}", *extra_args],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         for line in agent.stderr:
@@ -103,7 +103,9 @@ def main():
     p.add_argument("--compare-build", help="also run the agent of this build (e.g. before a change)")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--count-open", type=int, default=2_000_000)
-    p.add_argument("--count-dd", type=int, default=3_000_000)
+    p.add_argument("--count-dd", type=int, default=3_000_000, help="0: skip the dd workload")
+    p.add_argument("--agent-arg", action="append", default=[],
+                   help="an extra argument for every agent run (repeat: --agent-arg=--workers --agent-arg=2)")
     a = p.parse_args()
     bench = f"{a.build}/bench/agent/agent_bench"
     agents = [("agent", f"{a.build}/cmd/peregrine")]
@@ -113,10 +115,12 @@ def main():
     with tempfile.NamedTemporaryFile() as f:
         workloads = [("open/close x%d" % a.count_open, ["openclose", str(a.count_open), f.name]),
                      ("dd bs=1 count=%d" % a.count_dd, ["dd", str(a.count_dd)])]
+        if a.count_dd == 0:
+            workloads.pop()
         print("| workload | config | load avg | wall s | / baseline | / floor | loop CPU s | "
               "CPU / baseline | CPU / floor | events seen | dropped kernel | dropped user | "
-              "agent CPU s | agent max RSS MiB |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+              "agent CPU s | agent CPU / event µs | agent max RSS MiB |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for name, args in workloads:
             runs = {"baseline": [], "floor": [], **{label: [] for label, _ in agents}}
             loads = []
@@ -127,7 +131,7 @@ def main():
                 w, c = run_loop(bench, args, empty_hooks=True)
                 runs["floor"].append({"wall": w, "loop_cpu": c})
                 for label, peregrine in agents:
-                    runs[label].append(with_agent(peregrine, bench, args))
+                    runs[label].append(with_agent(peregrine, bench, args, a.agent_arg))
             loads.append(float(loadavg()))
             base_w = med(r["wall"] for r in runs["baseline"])
             base_c = med(r["loop_cpu"] for r in runs["baseline"])
@@ -137,12 +141,13 @@ def main():
             for label, rs in runs.items():
                 w = med(r["wall"] for r in rs)
                 c = med(r["loop_cpu"] for r in rs)
-                agent_cols = "| | | | |"
+                agent_cols = "| | | | | |"
                 if "events" in rs[0]:
                     agent_cols = (f"| {med(r['events'] for r in rs):,.0f} | "
                                   f"{sum(r['kernel_drops'] for r in rs)} | "
                                   f"{sum(r['user_drops'] for r in rs)} | "
                                   f"{med(r['agent_cpu'] for r in rs):.2f} | "
+                                  f"{med(r['agent_cpu'] / max(1, r['events']) * 1e6 for r in rs):.2f} | "
                                   f"{max(r['rss'] for r in rs):.0f} |")
                 print(f"| {name} | {label} | {load} | {w:.2f} | {w / base_w:.2f}x | "
                       f"{w / floor_w:.2f}x | {c:.2f} | {c / base_c:.2f}x | {c / floor_c:.2f}x "

@@ -72,7 +72,7 @@ void append_args(const SyscallEvent& e, std::string& buf) {
     if (!buf.empty()) buf += ' ';
     buf += a.name;
     buf += '=';
-    buf += a.text;
+    buf += e.arg_text(a);
   }
 }
 
@@ -119,7 +119,7 @@ bool extract_evt_field(const SyscallEvent& e, const FieldRef& f, Extraction& out
     case kEvtArg: {
       const SyscallArg* a = select_arg(e, f);
       if (!a) return false;
-      out.set_string(a->text);
+      out.set_string(e.arg_text(*a));
       return true;
     }
     case kEvtRawarg: {

@@ -184,6 +184,18 @@ struct K8sView {
   std::vector<K8sLabel> pod_labels;
 };
 
+// Formats the texts of an event's arguments when first read: most events match no rule and
+// nobody reads their texts, so the agent does not build them up front. Valid as long as the
+// event is; not thread-safe (the event's reader is one thread).
+class ArgTextSource {
+ public:
+  // The text of args[index] (index < args.size()), as SyscallArg::text documents it.
+  virtual std::string_view arg_text(size_t index) const = 0;
+
+ protected:
+  ~ArgTextSource() = default;
+};
+
 // One syscall, delivered once at exit with the enter parameters merged in (direction '<').
 // `type` (from Event) is a code of syscall_event_types().
 struct SyscallEvent : Event {
@@ -192,6 +204,7 @@ struct SyscallEvent : Event {
   std::optional<int64_t> res;
   // Parameters in Falco's order, including the exit parameter that carries the result
   // (`fd` for open, `res` for most), so `evt.arg.fd` and `evt.args` read as in Falco.
+  // Their texts: arg_text().
   std::span<const SyscallArg> args;
   // The data buffer of read/write-like calls (`evt.buffer`); may hold any bytes.
   std::optional<std::span<const uint8_t>> buffer;
@@ -202,6 +215,14 @@ struct SyscallEvent : Event {
   const FdView* fd = nullptr;
   const ContainerView* container = nullptr;
   const K8sView* k8s = nullptr;
+
+  // When set, the args' `text` members are empty and the texts come from here; read them
+  // through arg_text().
+  const ArgTextSource* arg_texts = nullptr;
+
+  std::string_view arg_text(const SyscallArg& a) const {
+    return arg_texts ? arg_texts->arg_text(static_cast<size_t>(&a - args.data())) : a.text;
+  }
 
   // The first parameter called `name`, or null.
   const SyscallArg* find_arg(std::string_view name) const {
