@@ -19,6 +19,9 @@ struct Controller::Http {
 
 namespace {
 
+// A pass at least this long logs where its time went (the same figures are on /metrics).
+constexpr double kSlowPass = 0.25;
+
 std::string default_identity() {
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
@@ -199,6 +202,18 @@ void Controller::work() {
       metrics_.bundles_deleted += result->bundles_deleted;
       metrics_.status_writes += result->statuses_written;
       metrics_.compiles += result->compiles;
+      metrics_.renders += result->renders;
+      const PassPhases& ph = result->phases;
+      metrics_.observe_phases({ph.read, ph.validate, ph.render, ph.plan_statuses, ph.write_bundles, ph.write_statuses});
+      if (seconds >= kSlowPass) {
+        char line[320];
+        std::snprintf(line, sizeof line,
+                      "slow pass %.3f s: read %.3f, validate %.3f (%d compiles), render %.3f (%d rendered), "
+                      "plan statuses %.3f, write bundles %.3f, write statuses %.3f (%d written)",
+                      seconds, ph.read, ph.validate, result->compiles, ph.render, result->renders, ph.plan_statuses,
+                      ph.write_bundles, ph.write_statuses, result->statuses_written);
+        log(id + line);
+      }
       metrics_.falco_rules = result->rules;
       metrics_.falco_rules_accepted = result->accepted;
     } else {

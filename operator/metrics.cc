@@ -13,6 +13,14 @@ void Metrics::observe_reconcile(double seconds, bool ok) {
     if (seconds <= kBuckets[i]) ++bucket_counts_[i];
 }
 
+void Metrics::observe_phases(const std::array<double, kPhaseNames.size()>& seconds) {
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < seconds.size(); ++i) {
+    phase_last_[i] = seconds[i];
+    phase_sum_[i] += seconds[i];
+  }
+}
+
 std::string Metrics::render() const {
   std::string out;
   auto metric = [&](const char* name, const char* type, const char* help, double value) {
@@ -39,6 +47,19 @@ std::string Metrics::render() const {
                 "peregrine_operator_reconcile_duration_seconds_count %llu\n",
                 static_cast<unsigned long long>(reconciles_), duration_sum_, static_cast<unsigned long long>(reconciles_));
   out += tail;
+  auto phases = [&](const char* name, const char* type, const char* help,
+                    const std::array<double, kPhaseNames.size()>& values) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+    for (size_t i = 0; i < values.size(); ++i) {
+      char line[200];
+      std::snprintf(line, sizeof line, "%s{phase=\"%s\"} %.9f\n", name, kPhaseNames[i], values[i]);
+      out += line;
+    }
+  };
+  phases("peregrine_operator_reconcile_phase_seconds", "gauge",
+         "Time the last successful reconcile pass spent in each phase.", phase_last_);
+  phases("peregrine_operator_reconcile_phase_seconds_total", "counter",
+         "Time successful reconcile passes spent in each phase.", phase_sum_);
   metric("peregrine_operator_bundles", "gauge", "Rule bundles nodes are assigned.", double(bundles.load()));
   metric("peregrine_operator_bundles_created_total", "counter", "Bundle ConfigMaps created.", double(bundles_created.load()));
   metric("peregrine_operator_bundles_deleted_total", "counter", "Unused bundles deleted.", double(bundles_deleted.load()));
@@ -46,6 +67,8 @@ std::string Metrics::render() const {
          double(status_writes.load()));
   metric("peregrine_operator_rule_compiles_total", "counter", "Rule set compiles run for validation.",
          double(compiles.load()));
+  metric("peregrine_operator_bundle_renders_total", "counter",
+         "Bundles rendered (a pass whose bundle inputs did not change renders none).", double(renders.load()));
   metric("peregrine_operator_falcorules", "gauge", "FalcoRules seen.", double(falco_rules.load()));
   metric("peregrine_operator_falcorules_accepted", "gauge", "FalcoRules whose current generation is accepted.",
          double(falco_rules_accepted.load()));

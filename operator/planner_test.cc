@@ -95,7 +95,40 @@ TEST_F(PlannerTest, SelectorsSplitNodesAndIdenticalSetsShareABundle) {
   Plan again = run();
   EXPECT_EQ(again.assignments, p.assignments);
   EXPECT_EQ(again.compiles, 0);
+  EXPECT_EQ(p.renders, 2);
+  EXPECT_EQ(again.renders, 0) << "unchanged inputs: the bundles come from the cache";
   EXPECT_TRUE(again.statuses.empty()) << "an unchanged status is not written again";
+}
+
+TEST_F(PlannerTest, AgentsOnAGarbageCollectedBundleStillRunWhatItHeld) {
+  world_.falco_rules = {falco_rule(kNs, "a", open_rule("A")), falco_rule(kNs, "b", open_rule("B"))};
+  Plan v1 = run();
+  const std::string old_hash = v1.bundles.at(v1.assignments["node-1"]).hash;
+  world_.agent_leases = {lease("node-1", old_hash, world_.now), lease("node-2", old_hash, world_.now)};
+  run();
+  ASSERT_EQ((*condition(status_of("b"), "Applied"))["status"], "True");
+
+  // A new generation of "a": a new bundle; run() drops the old one as garbage collection does.
+  world_.falco_rules[0]["spec"]["rules"] = open_rule("A2");
+  world_.falco_rules[0]["metadata"]["generation"] = 2;
+  Plan v2 = run();
+  const std::string new_hash = v2.bundles.at(v2.assignments["node-1"]).hash;
+  ASSERT_NE(new_hash, old_hash);
+  world_.agent_leases[0] = lease("node-1", new_hash, world_.now);
+  Plan mid = run();
+  for (const json& o : world_.bundle_objects) ASSERT_NE(o["metadata"]["name"], "peregrine-bundle-" + old_hash);
+  EXPECT_EQ(status_of("a")["agents"], json({{"desired", 2}, {"applied", 1}}));
+  EXPECT_EQ(status_of("b")["agents"], json({{"desired", 2}, {"applied", 2}}))
+      << "node-2 still runs the deleted bundle, which holds b's generation";
+  EXPECT_EQ((*condition(status_of("b"), "Applied"))["status"], "True");
+  for (const auto& u : mid.statuses) EXPECT_NE(u.name, "b") << "b's status does not move during a's rollout";
+
+  // Once no agent reports it, it is forgotten: a hash unknown to the planner counts for nothing.
+  world_.agent_leases[1] = lease("node-2", new_hash, world_.now);
+  run();
+  world_.agent_leases[1] = lease("node-2", old_hash, world_.now);
+  run();
+  EXPECT_EQ(status_of("b")["agents"], json({{"desired", 2}, {"applied", 1}}));
 }
 
 TEST_F(PlannerTest, OrderThenNamespaceThenNameAndTenants) {

@@ -1,6 +1,9 @@
 #include "operator/reconciler.h"
 
+#include <atomic>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "operator/conditions.h"
 
@@ -40,6 +43,17 @@ bool is_part(const json& o) { return o["metadata"].value("labels", json::object(
 
 // Optimistic-concurrency writes are retried this often before the pass gives up and requeues.
 constexpr int kConflictRetries = 3;
+// Status writes in flight at once. Each is one round trip that waits on the API server; a
+// rollout at 1,000 FalcoRules can change hundreds of statuses in one pass, and one at a time
+// they made the pass last seconds. Small, so an API server's per-client limits are not hit.
+constexpr size_t kStatusWriters = 8;
+
+double seconds_since(std::chrono::steady_clock::time_point& mark) {
+  auto now = std::chrono::steady_clock::now();
+  double s = std::chrono::duration<double>(now - mark).count();
+  mark = now;
+  return s;
+}
 
 }  // namespace
 
@@ -152,6 +166,26 @@ kube::ApiStatus Reconciler::write_status(const kube::ResourceRef& ref, kube::Inf
   }
 }
 
+int Reconciler::write_statuses(const kube::ResourceRef& ref, kube::Informer& cache,
+                               const std::vector<RuleStatusUpdate>& updates, std::string& errors) {
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  int written = 0;
+  auto work = [&] {
+    for (size_t i; (i = next++) < updates.size();) {
+      kube::ApiStatus st = write_status(ref, cache, updates[i]);
+      std::lock_guard lock(mu);
+      if (st) ++written;
+      else errors += " " + updates[i].ns + "/" + updates[i].name + ": " + st.error().describe();
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (size_t n = 1; n < std::min(kStatusWriters, updates.size()); ++n) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+  return written;
+}
+
 void Reconciler::collect_garbage(const Plan& plan, const World& world, const LogFn& log, ReconcileStats& s) {
   std::set<std::string> in_use;
   for (const auto& [node, name] : plan.assignments) in_use.insert(name);
@@ -228,6 +262,7 @@ std::vector<RuleStatusUpdate> Reconciler::output_statuses(const std::vector<Outp
 
 Result<ReconcileStats> Reconciler::run(const LogFn& log) {
   ReconcileStats s;
+  auto mark = std::chrono::steady_clock::now();
   World world = read_world();
   std::vector<OutputVerdict> output_verdicts;
   if (outputs_renderer_ && caches_.falco_outputs) {
@@ -237,7 +272,13 @@ Result<ReconcileStats> Reconciler::run(const LogFn& log) {
     world.secrets = std::move(outputs->secrets);
     output_verdicts = std::move(outputs->verdicts);
   }
+  s.phases.read = seconds_since(mark);
   Plan plan = planner_.plan(world);
+  seconds_since(mark);
+  s.phases.validate = plan.validate_seconds;
+  s.phases.render = plan.render_seconds;
+  s.phases.plan_statuses = plan.status_seconds;
+  s.renders = plan.renders;
   for (const std::string& p : plan.problems) log(p);
   s.compiles = plan.compiles;
   s.rules = plan.rules;
@@ -258,18 +299,14 @@ Result<ReconcileStats> Reconciler::run(const LogFn& log) {
     log("bundles: " + std::to_string(plan.bundles.size()) + " in use, " + std::to_string(s.bundles_created) +
         " created; " + std::to_string(plan.accepted) + "/" + std::to_string(plan.rules) + " FalcoRules accepted");
   collect_garbage(plan, world, log, s);
+  s.phases.write_bundles = seconds_since(mark);
 
   std::string status_errors;
-  for (const RuleStatusUpdate& u : plan.statuses) {
-    if (auto st = write_status(falco_rules_ref(), *caches_.falco_rules, u); !st)
-      status_errors += " " + u.ns + "/" + u.name + ": " + st.error().describe();
-    else ++s.statuses_written;
-  }
-  for (const RuleStatusUpdate& u : output_statuses(output_verdicts, plan, world)) {
-    if (auto st = write_status(falco_outputs_ref(), *caches_.falco_outputs, u); !st)
-      status_errors += " " + u.ns + "/" + u.name + ": " + st.error().describe();
-    else ++s.statuses_written;
-  }
+  s.statuses_written += write_statuses(falco_rules_ref(), *caches_.falco_rules, plan.statuses, status_errors);
+  if (caches_.falco_outputs)
+    s.statuses_written += write_statuses(falco_outputs_ref(), *caches_.falco_outputs,
+                                         output_statuses(output_verdicts, plan, world), status_errors);
+  s.phases.write_statuses = seconds_since(mark);
   if (!status_errors.empty()) return make_error("status writes failed:" + status_errors);
   return s;
 }

@@ -48,10 +48,21 @@ struct RenderedOutputs {
 };
 using OutputsRenderer = std::function<Result<RenderedOutputs>(const std::vector<nlohmann::json>& falco_outputs)>;
 
+// Where a pass spends its time, in seconds (the operator's /metrics and its slow-pass log line).
+struct PassPhases {
+  double read = 0;            // informer caches and FalcoOutputs (Secrets are read here)
+  double validate = 0;        // texts alone, the set, each node's subset
+  double render = 0;          // bundles (cache hits cost a hash of their inputs)
+  double plan_statuses = 0;   // Applied counts and the statuses that differ
+  double write_bundles = 0;   // bundle objects, assignments, garbage collection
+  double write_statuses = 0;  // status subresource writes
+};
+
 struct ReconcileStats {
-  int bundles_created = 0, bundles_deleted = 0, statuses_written = 0, compiles = 0;
+  int bundles_created = 0, bundles_deleted = 0, statuses_written = 0, compiles = 0, renders = 0;
   size_t bundles = 0, rules = 0, accepted = 0;
   bool assignments_changed = false;
+  PassPhases phases;
 };
 
 using LogFn = std::function<void(const std::string&)>;
@@ -75,6 +86,9 @@ class Reconciler {
   kube::ApiResult<bool> write_assignments(const Plan& plan);
   kube::ApiResult<bool> write_audit_assignment(const Plan& plan);
   kube::ApiStatus write_status(const kube::ResourceRef& ref, kube::Informer& cache, const RuleStatusUpdate& update);
+  // Writes every update, kStatusWriters at a time; appends " ns/name: error" per failure.
+  int write_statuses(const kube::ResourceRef& ref, kube::Informer& cache, const std::vector<RuleStatusUpdate>& updates,
+                     std::string& errors);
   std::vector<RuleStatusUpdate> output_statuses(const std::vector<OutputVerdict>& verdicts, const Plan& plan,
                                                 const World& world);
   void collect_garbage(const Plan& plan, const World& world, const LogFn& log, ReconcileStats& s);
