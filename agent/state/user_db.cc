@@ -150,8 +150,13 @@ const engine::UserView* UserDb::user(uint32_t uid, int64_t loginuid) {
 }
 
 const engine::GroupView* UserDb::group(uint32_t gid) {
+  if (last_group_ && gid == last_gid_) return last_group_;
   auto found = groups_.find(gid);
-  if (found != groups_.end()) return &found->second;
+  if (found != groups_.end()) {
+    last_gid_ = gid;
+    last_group_ = &found->second;
+    return last_group_;
+  }
   auto it = group_names_.find(gid);
   if (it == group_names_.end()) return nullptr;
   engine::GroupView& view = groups_[gid];

@@ -54,9 +54,11 @@ class UserDb {
   // Handed-out views, keyed by (uid, loginuid) and gid.
   std::unordered_map<uint64_t, engine::UserView> users_;
   std::unordered_map<uint32_t, engine::GroupView> groups_;
-  // The last view user() found (views are never erased, so the pointer stays good).
+  // The last views user() and group() found (views are never erased: the pointers stay good).
   uint64_t last_user_key_ = 0;
   const engine::UserView* last_user_ = nullptr;
+  uint32_t last_gid_ = 0;
+  const engine::GroupView* last_group_ = nullptr;
 };
 
 // Parses passwd text: name -> (uid, home, shell) lines; malformed lines are skipped.
