@@ -32,5 +32,7 @@ std::string quoted(std::string_view s);
 // `text` as a regular expression that matches exactly it (ECMAScript/RE2 metacharacters
 // escaped): httplib routes by regex, while a configured URL path is literal text.
 std::string regex_literal(std::string_view text);
+// A Prometheus label value: backslash, quote and newline escaped (text exposition format).
+std::string prometheus_label(std::string_view value);
 
 }  // namespace peregrine

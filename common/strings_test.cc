@@ -42,3 +42,8 @@ TEST(RegexLiteral, EscapesEveryMetacharacter) {
   EXPECT_EQ(peregrine::regex_literal("/k8s-audit"), "/k8s-audit");
   EXPECT_EQ(peregrine::regex_literal("/a.b(c)[d]*+?^$|{}\\"), "/a\\.b\\(c\\)\\[d\\]\\*\\+\\?\\^\\$\\|\\{\\}\\\\");
 }
+
+TEST(PrometheusLabel, EscapesBackslashQuoteAndNewline) {
+  EXPECT_EQ(peregrine::prometheus_label("Read sensitive file"), "Read sensitive file");
+  EXPECT_EQ(peregrine::prometheus_label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+}

@@ -24,18 +24,7 @@ ClusterAgent::~ClusterAgent() = default;
 
 
 std::string ClusterAgent::metrics_text() const {
-  AgentStatus status = lease_.status();
-  std::string out;
-  out += "# HELP peregrine_agent_bundle_info The rule bundle in force (\"\" before the first); error=1 while the "
-         "last assigned bundle is refused or not yet fetched.\n# TYPE peregrine_agent_bundle_info gauge\n";
-  out += "peregrine_agent_bundle_info{bundle=\"" + prometheus_label(status.bundle) + "\",error=\"" +
-         (status.error.empty() ? "0" : "1") + "\"} 1\n";
-  out += "# HELP peregrine_agent_bundle_loads_total Bundles brought into force.\n"
-         "# TYPE peregrine_agent_bundle_loads_total counter\n";
-  out += "peregrine_agent_bundle_loads_total " + std::to_string(bundles_.loads()) + "\n";
-  out += "# HELP peregrine_agent_bundle_failures_total Failed attempts at a bundle, retries included.\n"
-         "# TYPE peregrine_agent_bundle_failures_total counter\n";
-  out += "peregrine_agent_bundle_failures_total " + std::to_string(bundles_.failures()) + "\n";
+  std::string out = bundles_.metrics_text("peregrine_agent");
   out += "# HELP peregrine_agent_pod_containers Containers of this node's pods with known metadata.\n"
          "# TYPE peregrine_agent_pod_containers gauge\n";
   out += "peregrine_agent_pod_containers " + std::to_string(pods_.containers()) + "\n";

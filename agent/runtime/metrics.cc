@@ -1,21 +1,9 @@
 #include "agent/runtime/metrics.h"
 
 #include "agent/runtime/ruleset_holder.h"
+#include "common/strings.h"
 
 namespace peregrine::agent {
-
-std::string prometheus_label(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
 
 namespace {
 

@@ -14,9 +14,6 @@
 
 namespace peregrine::agent {
 
-// A Prometheus label value: backslash, quote and newline escaped.
-std::string prometheus_label(std::string_view v);
-
 struct RulesetInfo;
 
 class Metrics {

@@ -8,19 +8,6 @@ namespace {
 // How long a replaced set of outputs may flush.
 constexpr auto kOutputsGrace = std::chrono::seconds(5);
 
-std::string label(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
 // The first `n` lines of `text`, joined by "; ".
 std::string first_lines(const std::string& text, int n) {
   std::string out;
@@ -84,19 +71,7 @@ std::string AuditCluster::apply(const kube::bundle::Bundle& bundle, const std::s
 }
 
 std::string AuditCluster::metrics_text() const {
-  kube::bundle::BundleStatus status = watch_.status();
-  std::string out;
-  out += "# HELP peregrine_audit_bundle_info The rule bundle in force (\"\" before the first); error=1 while the "
-         "last assigned bundle is refused or not yet fetched.\n# TYPE peregrine_audit_bundle_info gauge\n";
-  out += "peregrine_audit_bundle_info{bundle=\"" + label(status.bundle) + "\",error=\"" +
-         (status.error.empty() ? "0" : "1") + "\"} 1\n";
-  out += "# HELP peregrine_audit_bundle_loads_total Bundles brought into force.\n"
-         "# TYPE peregrine_audit_bundle_loads_total counter\n";
-  out += "peregrine_audit_bundle_loads_total " + std::to_string(watch_.loads()) + "\n";
-  out += "# HELP peregrine_audit_bundle_failures_total Failed attempts at a bundle, retries included.\n"
-         "# TYPE peregrine_audit_bundle_failures_total counter\n";
-  out += "peregrine_audit_bundle_failures_total " + std::to_string(watch_.failures()) + "\n";
-  return out;
+  return watch_.metrics_text("peregrine_audit");
 }
 
 }  // namespace peregrine::audit

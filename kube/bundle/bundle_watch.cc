@@ -6,6 +6,7 @@
 #include "kube/bundle/bundle_fetch.h"
 #include "kube/bundle/bundle_store.h"
 #include "kube/backoff.h"
+#include "common/strings.h"
 
 namespace peregrine::kube::bundle {
 namespace {
@@ -127,6 +128,22 @@ bool BundleWatch::bring_in(const std::string& name) {
   }
   report_(status);
   return fetched.transient;
+}
+
+std::string BundleWatch::metrics_text(const std::string& prefix) const {
+  BundleStatus s = status();
+  std::string out;
+  out += "# HELP " + prefix + "_bundle_info The rule bundle in force (\"\" before the first); error=1 while the "
+         "last assigned bundle is refused or not yet fetched.\n# TYPE " + prefix + "_bundle_info gauge\n";
+  out += prefix + "_bundle_info{bundle=\"" + prometheus_label(s.bundle) + "\",error=\"" +
+         (s.error.empty() ? "0" : "1") + "\"} 1\n";
+  out += "# HELP " + prefix + "_bundle_loads_total Bundles brought into force.\n# TYPE " + prefix +
+         "_bundle_loads_total counter\n";
+  out += prefix + "_bundle_loads_total " + std::to_string(loads()) + "\n";
+  out += "# HELP " + prefix + "_bundle_failures_total Failed attempts at a bundle, retries included.\n# TYPE " +
+         prefix + "_bundle_failures_total counter\n";
+  out += prefix + "_bundle_failures_total " + std::to_string(failures()) + "\n";
+  return out;
 }
 
 }  // namespace peregrine::kube::bundle

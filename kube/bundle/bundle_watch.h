@@ -63,6 +63,9 @@ class BundleWatch {
   uint64_t loads() const { return loads_.load(); }        // bundles brought into force
   uint64_t failures() const { return failures_.load(); }  // attempts that failed, retries included
   BundleStatus status() const;
+  // Prometheus families `<prefix>_bundle_info{bundle,error}`, `<prefix>_bundle_loads_total`
+  // and `<prefix>_bundle_failures_total` (prefix e.g. "peregrine_agent"), for /metrics.
+  std::string metrics_text(const std::string& prefix) const;
 
   static constexpr const char* kAssignments = "peregrine-assignments";
   static constexpr const char* kAuditAssignment = "peregrine-audit-assignment";
