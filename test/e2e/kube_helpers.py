@@ -116,6 +116,14 @@ class Kubectl:
             assert proc.returncode == 0, (args, proc.returncode, proc.stdout, proc.stderr)
         return proc
 
+    def install_peregrine(self, namespaces):
+        """Peregrine's CRDs, established, and the given namespaces: every cluster test's start."""
+        self("apply", "-k", ROOT / "crds")
+        for crd in ("falcorules", "falcooutputs", "falcoalerts"):
+            self("wait", "--for", "condition=established", f"crd/{crd}.peregrine.dev", "--timeout", "20s")
+        for ns in namespaces:
+            self("apply", "-f", "-", stdin=f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n")
+
     def popen(self, *args):
         return subprocess.Popen(self.argv(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=self.env)

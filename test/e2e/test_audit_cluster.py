@@ -161,11 +161,7 @@ def world(tmp_path_factory, pki):  # noqa: F811
     server = ApiServer(work)
     kubeconfig = server.write_kubeconfig(work / "kubeconfig")
     kubectl = Kubectl(FOUND.get("1.32") or next(iter(FOUND.values())), kubeconfig, work)
-    kubectl("apply", "-k", ROOT / "crds")
-    for crd in ("falcorules", "falcooutputs", "falcoalerts"):
-        kubectl("wait", "--for", "condition=established", f"crd/{crd}.peregrine.dev", "--timeout", "20s")
-    for ns in (NS, "team-a", "team-b", "default"):
-        kubectl("apply", "-f", "-", stdin=f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n")
+    kubectl.install_peregrine((NS, "team-a", "team-b", "default"))
     kubectl("apply", "-f", "-", stdin=OUTPUTS)
     operator = Operator(kubeconfig, work)
     webhook = ClusterWebhook(binary, pki, kubeconfig, work)

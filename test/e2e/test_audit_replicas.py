@@ -93,11 +93,7 @@ def world(tmp_path_factory, pki):  # noqa: F811
     server = ApiServer(work)
     kubeconfig = server.write_kubeconfig(work / "kubeconfig")
     kubectl = Kubectl(FOUND.get("1.32") or next(iter(FOUND.values())), kubeconfig, work)
-    kubectl("apply", "-k", ROOT / "crds")
-    for crd in ("falcorules", "falcooutputs", "falcoalerts"):
-        kubectl("wait", "--for", "condition=established", f"crd/{crd}.peregrine.dev", "--timeout", "20s")
-    for ns in (NS, "default"):
-        kubectl("apply", "-f", "-", stdin=f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n")
+    kubectl.install_peregrine((NS, "default"))
     kubectl("apply", "-f", "-", stdin=OUTPUTS)
     kubectl("apply", "-f", "-", stdin=falco_rule(NS, "cm-replicas", RULE, "create", "configmaps"))
     operator = Operator(kubeconfig, work)

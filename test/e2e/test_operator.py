@@ -113,11 +113,7 @@ def cluster(apiserver, tmp_path):
     binary = FOUND.get("1.32") or next(iter(FOUND.values()))
     kubeconfig = apiserver.write_kubeconfig(tmp_path / "kubeconfig")
     kubectl = Kubectl(binary, kubeconfig, tmp_path)
-    kubectl("apply", "-k", ROOT / "crds")
-    for crd in ("falcorules", "falcooutputs", "falcoalerts"):
-        kubectl("wait", "--for", "condition=established", f"crd/{crd}.peregrine.dev", "--timeout", "20s")
-    for ns in (NS, "team-a"):
-        kubectl("apply", "-f", "-", stdin=f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n")
+    kubectl.install_peregrine((NS, "team-a"))
     kubectl("apply", "-f", "-", stdin=NODE)
     kubectl("apply", "-n", NS, "-f", ROOT / "config" / "samples" / "peregrine.dev_v1alpha1_falcorule.yaml")
     operators = []
