@@ -30,7 +30,7 @@ FROM debian:12-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libbpf1 libelf1 zlib1g libre2-9 libyaml-cpp0.7 libcurl4 libssl3 librdkafka1 libmosquitto1 \
-      libcpp-httplib0.11 libstdc++6 libgcc-s1 libc6 \
+      libcpp-httplib0.11 libsimdjson14 libstdc++6 libgcc-s1 libc6 \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/image/cmd/peregrine /usr/bin/peregrine
