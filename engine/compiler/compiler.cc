@@ -4,25 +4,10 @@
 
 #include "common/strings.h"
 #include "engine/compiler/checks/check.h"
+#include "engine/compiler/logic.h"
 
 namespace peregrine::engine {
 namespace {
-
-// `evt.type` compared with names: answered from the event's type code, no extraction.
-class EventTypeCheck final : public Program {
- public:
-  uint32_t cost() const override { return 1; }
-  EventTypeCheck(std::vector<bool> types, bool negate) : types_(std::move(types)), negate_(negate) {}
-  bool eval(EvalContext& ctx) const override {
-    uint16_t t = ctx.event().type;
-    bool in = t < types_.size() && types_[t];
-    return in != negate_;
-  }
-
- private:
-  std::vector<bool> types_;
-  bool negate_;
-};
 
 EventTypeSet unite(EventTypeSet a, const EventTypeSet& b) {
   if (!a || !b) return std::nullopt;

@@ -7,8 +7,7 @@ namespace peregrine::engine {
 EvalContext::EvalContext(const EventSource& source, const FieldTable& table)
     : source_(source),
       slots_(table.slots().size()),
-      memo_epoch_(table.memo_count(), 0),
-      memo_value_(table.memo_count(), 0) {
+      memo_(table.memo_count(), 0) {
   for (size_t i = 0; i < slots_.size(); ++i) slots_[i].spec = &table.slot(static_cast<uint32_t>(i));
 }
 

@@ -5,6 +5,7 @@
 // steady state allocates nothing). Not thread-safe.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,12 +42,14 @@ class EvalContext {
   }
 
   // The memoized result of a shared macro for the current event, if computed yet.
-  bool memo_known(uint32_t cell) const { return memo_epoch_[cell] == epoch_; }
-  bool memo_value(uint32_t cell) const { return memo_value_[cell] != 0; }
-  void set_memo(uint32_t cell, bool value) {
-    memo_epoch_[cell] = epoch_;
-    memo_value_[cell] = value ? 1 : 0;
+  bool memo_known(uint32_t cell) const { return memo_[cell] >> 1 == epoch_; }
+  bool memo_value(uint32_t cell) const { return memo_[cell] & 1; }
+  std::optional<bool> memo(uint32_t cell) const {
+    uint64_t m = memo_[cell];
+    if (m >> 1 != epoch_) return std::nullopt;
+    return (m & 1) != 0;
   }
+  void set_memo(uint32_t cell, bool value) { memo_[cell] = epoch_ << 1 | (value ? 1 : 0); }
 
   // A scratch string for checks that need to render a non-string value as text.
   std::string& scratch() { return scratch_; }
@@ -65,8 +68,7 @@ class EvalContext {
 
   const EventSource& source_;
   std::vector<Slot> slots_;
-  std::vector<uint64_t> memo_epoch_;
-  std::vector<uint8_t> memo_value_;
+  std::vector<uint64_t> memo_;  // per cell: the epoch it was set in << 1 | its value
   const Event* event_ = nullptr;
   uint64_t epoch_ = 0;
   EvalCounters counters_;

@@ -1,7 +1,8 @@
 #pragma once
 // A compiled condition: a tree of Program nodes evaluated against an EvalContext. Built once at
 // load time; evaluation is const and allocation-free, so one Program is shared by every thread
-// (each with its own EvalContext).
+// (each with its own EvalContext). The ruleset's hot loop runs the same tree lowered to a
+// FlatProgram (flat_program.h); the node classes behind kind() are in logic.h for that.
 
 #include <cstdint>
 #include <memory>
@@ -13,7 +14,7 @@ namespace peregrine::engine {
 
 class Program {
  public:
-  enum class Kind : uint8_t { kAnd, kOr, kNot, kConstant, kMemo, kCheck };
+  enum class Kind : uint8_t { kAnd, kOr, kNot, kConstant, kMemo, kEventType, kCheck };
 
   virtual ~Program() = default;
   virtual bool eval(EvalContext& ctx) const = 0;

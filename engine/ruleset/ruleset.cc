@@ -7,8 +7,16 @@ SourceRuleset::SourceRuleset(const EventSource& source, std::unique_ptr<FieldTab
     : source_(source), fields_(std::move(fields)), rules_(std::move(rules)) {
   const EventTypeTable* types = source_.event_types();
   if (types) by_type_.resize(types->size());
+  // A macro is worth caching per event only when two rules or more name it.
+  std::vector<uint32_t> uses;
+  for (const CompiledRule& r : rules_)
+    if (r.enabled) FlatProgram::count_memo_cells(*r.condition, uses);
+  std::vector<bool> shared(uses.size());
+  for (size_t c = 0; c < uses.size(); ++c) shared[c] = uses[c] >= 2;
+  flat_.reserve(rules_.size());
   for (uint32_t i = 0; i < rules_.size(); ++i) {
     const CompiledRule& r = rules_[i];
+    flat_.push_back(FlatProgram::build(*r.condition, r.event_types ? &*r.event_types : nullptr, &shared));
     if (!r.enabled) continue;
     any_type_.push_back(i);
     for (size_t t = 0; t < by_type_.size(); ++t) {

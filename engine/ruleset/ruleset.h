@@ -14,6 +14,7 @@
 
 #include "engine/compiler/compiler.h"
 #include "engine/compiler/eval_context.h"
+#include "engine/compiler/flat_program.h"
 #include "engine/output/alert.h"
 #include "engine/output/output_format.h"
 #include "engine/rules/priority.h"
@@ -50,12 +51,21 @@ class SourceRuleset {
   template <typename F>
   void evaluate(EvalContext& ctx, const Event& event, RuleMatching matching, F&& on_match) const {
     ctx.begin(event);
-    const std::vector<uint32_t>& candidates =
-        event.type < by_type_.size() ? by_type_[event.type] : any_type_;
-    for (uint32_t i : candidates) {
-      const CompiledRule& r = rules_[i];
-      if (r.condition->eval(ctx)) {
-        on_match(r);
+    if (event.type < by_type_.size() || by_type_.empty()) {
+      // Indexed: each rule's flat program, folded for the event types it is indexed under.
+      const std::vector<uint32_t>& candidates = by_type_.empty() ? any_type_ : by_type_[event.type];
+      for (uint32_t i : candidates) {
+        if (flat_[i].eval(ctx)) {
+          on_match(rules_[i]);
+          if (matching == RuleMatching::kFirst) return;
+        }
+      }
+      return;
+    }
+    // A type code outside the table (no rule is indexed under it): every enabled rule, unfolded.
+    for (uint32_t i : any_type_) {
+      if (rules_[i].condition->eval(ctx)) {
+        on_match(rules_[i]);
         if (matching == RuleMatching::kFirst) return;
       }
     }
@@ -72,6 +82,7 @@ class SourceRuleset {
   const EventSource& source_;
   std::unique_ptr<FieldTable> fields_;
   std::vector<CompiledRule> rules_;
+  std::vector<FlatProgram> flat_;  // per rule: its condition, folded for its event types
   std::vector<std::vector<uint32_t>> by_type_;  // empty for sources without event types
   std::vector<uint32_t> any_type_;              // enabled rules, for untyped sources / codes
 };
