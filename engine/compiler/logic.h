@@ -12,38 +12,34 @@ namespace peregrine::engine {
 
 class And final : public Program {
  public:
-  explicit And(std::vector<ProgramPtr> c);
+  explicit And(std::vector<ProgramPtr> c) : children_(std::move(c)) {}
   bool eval(EvalContext& ctx) const override {
     for (const auto& c : children_)
       if (!c->eval(ctx)) return false;
     return true;
   }
   Kind kind() const override { return Kind::kAnd; }
-  uint32_t cost() const override { return cost_; }
   const std::vector<ProgramPtr>& children() const { return children_; }
   std::vector<ProgramPtr> take_children() && { return std::move(children_); }
 
  private:
   std::vector<ProgramPtr> children_;
-  uint32_t cost_;
 };
 
 class Or final : public Program {
  public:
-  explicit Or(std::vector<ProgramPtr> c);
+  explicit Or(std::vector<ProgramPtr> c) : children_(std::move(c)) {}
   bool eval(EvalContext& ctx) const override {
     for (const auto& c : children_)
       if (c->eval(ctx)) return true;
     return false;
   }
   Kind kind() const override { return Kind::kOr; }
-  uint32_t cost() const override { return cost_; }
   const std::vector<ProgramPtr>& children() const { return children_; }
   std::vector<ProgramPtr> take_children() && { return std::move(children_); }
 
  private:
   std::vector<ProgramPtr> children_;
-  uint32_t cost_;
 };
 
 class Not final : public Program {
@@ -51,7 +47,6 @@ class Not final : public Program {
   explicit Not(ProgramPtr c) : child_(std::move(c)) {}
   bool eval(EvalContext& ctx) const override { return !child_->eval(ctx); }
   Kind kind() const override { return Kind::kNot; }
-  uint32_t cost() const override { return child_->cost(); }
   const Program& child() const { return *child_; }
 
  private:
@@ -63,7 +58,6 @@ class Constant final : public Program {
   explicit Constant(bool v) : value_(v) {}
   bool eval(EvalContext&) const override { return value_; }
   Kind kind() const override { return Kind::kConstant; }
-  uint32_t cost() const override { return 0; }
   bool value() const { return value_; }
 
  private:
@@ -80,7 +74,6 @@ class Memo final : public Program {
     return v;
   }
   Kind kind() const override { return Kind::kMemo; }
-  uint32_t cost() const override { return macro_->cost(); }
   const Program& macro() const { return *macro_; }
   uint32_t cell() const { return cell_; }
 
@@ -96,7 +89,6 @@ class EventTypeCheck final : public Program {
   EventTypeCheck(std::vector<bool> types, bool negate) : types_(std::move(types)), negate_(negate) {}
   bool eval(EvalContext& ctx) const override { return matches(ctx.event().type); }
   Kind kind() const override { return Kind::kEventType; }
-  uint32_t cost() const override { return 1; }
 
   bool matches(uint16_t type) const {
     bool in = type < types_.size() && types_[type];

@@ -19,15 +19,12 @@ class Program {
   virtual ~Program() = default;
   virtual bool eval(EvalContext& ctx) const = 0;
   virtual Kind kind() const { return Kind::kCheck; }
-  // Rough relative cost of one evaluation; and/or evaluate cheap children first. Checks are
-  // pure, so the order changes the time taken, never the result.
-  virtual uint32_t cost() const { return 10; }
 };
 
 using ProgramPtr = std::unique_ptr<const Program>;
 
-// Nested and/or of the same kind are flattened (macros nest them deeply) and children ordered
-// by cost().
+// Nested and/or of the same kind are flattened (macros nest them deeply); children keep the
+// order they are written in, which and/or evaluate left to right, as Falco does.
 ProgramPtr make_and(std::vector<ProgramPtr> children);
 ProgramPtr make_or(std::vector<ProgramPtr> children);
 ProgramPtr make_not(ProgramPtr child);

@@ -9,7 +9,6 @@ namespace {
 
 class Exists final : public Program {
  public:
-  uint32_t cost() const override { return 2; }
   explicit Exists(uint32_t slot) : slot_(slot) {}
   bool eval(EvalContext& ctx) const override {
     // Reading the slot counts a missing value; `exists` is exactly the check that expects it.

@@ -19,7 +19,6 @@ std::optional<__int128> as_number(const Extraction& v) {
 
 class FieldCompareCheck final : public Program {
  public:
-  uint32_t cost() const override { return 8; }
   FieldCompareCheck(uint32_t lhs, uint32_t rhs, CmpOp op) : lhs_(lhs), rhs_(rhs), op_(op) {}
 
   bool eval(EvalContext& ctx) const override {

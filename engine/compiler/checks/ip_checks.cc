@@ -11,7 +11,6 @@ namespace {
 
 class IpCheck final : public Program {
  public:
-  uint32_t cost() const override { return 4; }
   IpCheck(uint32_t slot, CmpOp op, std::vector<IpNet> nets) : slot_(slot), op_(op), nets_(std::move(nets)) {}
 
   bool eval(EvalContext& ctx) const override {

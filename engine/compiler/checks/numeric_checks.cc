@@ -43,7 +43,6 @@ bool compare(CmpOp op, Wide a, Wide b) {
 
 class NumericCheck final : public Program {
  public:
-  uint32_t cost() const override { return 3; }
   NumericCheck(uint32_t slot, CmpOp op, bool every, std::vector<Wide> rhs)
       : slot_(slot), op_(op), every_(every), rhs_(std::move(rhs)) {}
 
@@ -86,7 +85,6 @@ class NumericCheck final : public Program {
 
 class BoolCheck final : public Program {
  public:
-  uint32_t cost() const override { return 3; }
   BoolCheck(uint32_t slot, CmpOp op, std::vector<bool> rhs) : slot_(slot), op_(op), rhs_(std::move(rhs)) {}
 
   bool eval(EvalContext& ctx) const override {

@@ -48,14 +48,6 @@ Result<std::string> decode_hex(std::string_view hex, std::string_view op) {
 // A scalar string operator applied to one text value.
 class StringCheck final : public Program {
  public:
-  uint32_t cost() const override {
-    switch (op_) {
-      case CmpOp::kContains: case CmpOp::kIContains: case CmpOp::kBContains: return 6;
-      case CmpOp::kGlob: case CmpOp::kIGlob: return 8;
-      case CmpOp::kRegex: return 20;
-      default: return 4;
-    }
-  }
   StringCheck(uint32_t slot, CmpOp op, std::string needle, std::unique_ptr<RE2> re)
       : slot_(slot), op_(op), needle_(std::move(needle)), re_(std::move(re)) {}
 
@@ -96,7 +88,6 @@ class StringCheck final : public Program {
 
 class StringSetCheck final : public Program {
  public:
-  uint32_t cost() const override { return 5; }
   StringSetCheck(uint32_t slot, bool every, StringSet set)
       : slot_(slot), every_(every), set_(std::move(set)) {}
 
@@ -125,7 +116,6 @@ class StringSetCheck final : public Program {
 // `pmatch`: the value is one of the paths or lies below one of them.
 class PathPrefixCheck final : public Program {
  public:
-  uint32_t cost() const override { return 6; }
   PathPrefixCheck(uint32_t slot, std::vector<std::string> prefixes)
       : slot_(slot), prefixes_(std::move(prefixes)) {}
 
