@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sched.h>
 
-#include "agent/events/param_lookup.h"
 #include "agent/events/path_resolve.h"
 #include "agent/state/proc_bootstrap.h"
 
@@ -19,21 +18,8 @@ bool is_exec(uint16_t type) {
   return type == PEREGRINE_EVT_CODE_EXECVE || type == PEREGRINE_EVT_CODE_EXECVEAT;
 }
 
-// Typed reads of a parameter by name; nullopt when the record lacks it.
-std::optional<int64_t> int_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = param_index_of(raw, name);
-  return i < 0 ? std::nullopt : raw.as_int(static_cast<uint32_t>(i));
-}
-std::optional<uint64_t> uint_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = param_index_of(raw, name);
-  return i < 0 ? std::nullopt : raw.as_uint(static_cast<uint32_t>(i));
-}
-std::optional<std::string_view> str_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = param_index_of(raw, name);
-  return i < 0 ? std::nullopt : raw.as_string(static_cast<uint32_t>(i));
-}
 std::vector<std::string> strings_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = param_index_of(raw, name);
+  int i = raw.index_of(name);
   std::vector<std::string> out;
   if (i < 0) return out;
   if (auto items = raw.as_strings(static_cast<uint32_t>(i))) out.assign(items->begin(), items->end());
@@ -44,12 +30,12 @@ constexpr uint32_t kNoId = 0xffffffffu;  // "unchanged" in setresuid & co, and "
 
 // The proc-info parameters every clone and execve record carries.
 void apply_proc_info(const driver::RawEventView& raw, engine::ThreadView& v) {
-  if (auto x = str_param(raw, "comm"); x && !x->empty()) v.comm = std::string(*x);
-  if (auto x = uint_param(raw, "uid")) v.uid = static_cast<uint32_t>(*x);
-  if (auto x = uint_param(raw, "gid")) v.gid = static_cast<uint32_t>(*x);
-  if (auto x = uint_param(raw, "loginuid")) v.loginuid = *x == kNoId ? -1 : static_cast<int64_t>(*x);
-  if (auto x = int_param(raw, "vtid")) v.vtid = *x;
-  if (auto x = int_param(raw, "vpid")) v.vpid = *x;
+  if (auto x = raw.string_param("comm"); x && !x->empty()) v.comm = std::string(*x);
+  if (auto x = raw.uint_param("uid")) v.uid = static_cast<uint32_t>(*x);
+  if (auto x = raw.uint_param("gid")) v.gid = static_cast<uint32_t>(*x);
+  if (auto x = raw.uint_param("loginuid")) v.loginuid = *x == kNoId ? -1 : static_cast<int64_t>(*x);
+  if (auto x = raw.int_param("vtid")) v.vtid = *x;
+  if (auto x = raw.int_param("vpid")) v.vpid = *x;
 }
 
 }  // namespace
@@ -121,11 +107,11 @@ void EventBuilder::learn_cgroups(uint64_t cgroup_id, std::vector<engine::CgroupV
 
 ThreadState& EventBuilder::on_clone_event(const driver::RawEventView& raw) {
   const int64_t res = raw.res();
-  const uint64_t flags = uint_param(raw, "flags").value_or(0);
+  const uint64_t flags = raw.uint_param("flags").value_or(0);
   if (res == 0) {
     // The child's side: the new thread itself.
     const int64_t tid = raw.tid(), pid = raw.pid();
-    const int64_t ptid = int_param(raw, "ptid").value_or(-1);
+    const int64_t ptid = raw.int_param("ptid").value_or(-1);
     ThreadState* child = table_.find(tid);
     if (!child || child->view.pid != pid) {
       const ThreadState* creator = tid != pid ? table_.find(pid) : (ptid > 0 ? table_.find(ptid) : nullptr);
@@ -139,8 +125,8 @@ ThreadState& EventBuilder::on_clone_event(const driver::RawEventView& raw) {
       child = &table_.on_clone(creator, ci);
     }
     apply_proc_info(raw, child->view);
-    if (auto exe = str_param(raw, "exe"); exe && !exe->empty()) child->view.exe = std::string(*exe);
-    if (auto id = uint_param(raw, "cgroup_id")) refresh_cgroups(*child, *id);
+    if (auto exe = raw.string_param("exe"); exe && !exe->empty()) child->view.exe = std::string(*exe);
+    if (auto id = raw.uint_param("cgroup_id")) refresh_cgroups(*child, *id);
     return *child;
   }
   ThreadState& caller = thread_for(raw);
@@ -163,22 +149,22 @@ ThreadState& EventBuilder::on_clone_event(const driver::RawEventView& raw) {
 void EventBuilder::on_exec_event(const driver::RawEventView& raw, ThreadState& t) {
   if (raw.res() != 0) return;  // a failed execve changes nothing
   ExecInfo info;
-  info.comm = std::string(str_param(raw, "comm").value_or(t.view.comm));
-  info.exe = std::string(str_param(raw, "exe").value_or(""));
+  info.comm = std::string(raw.string_param("comm").value_or(t.view.comm));
+  info.exe = std::string(raw.string_param("exe").value_or(""));
   info.args = strings_param(raw, "args");
   info.env = strings_param(raw, "env");
-  if (auto file = str_param(raw, "filename"); file && !file->empty()) {
+  if (auto file = raw.string_param("filename"); file && !file->empty()) {
     info.exepath = file->front() == '/' ? std::string(*file) : resolve_path(t.view.cwd, *file);
   }
   if (info.exe.empty()) info.exe = info.exepath;
   table_.on_exec(t, std::move(info));
   apply_proc_info(raw, t.view);
-  if (auto ptid = int_param(raw, "ptid"); ptid && *ptid > 0 && *ptid != t.view.ppid) {
+  if (auto ptid = raw.int_param("ptid"); ptid && *ptid > 0 && *ptid != t.view.ppid) {
     t.view.ppid = *ptid;
     ThreadState* p = table_.find(*ptid);
     t.view.parent = p ? &p->view : nullptr;
   }
-  if (auto id = uint_param(raw, "cgroup_id")) refresh_cgroups(t, *id);
+  if (auto id = raw.uint_param("cgroup_id")) refresh_cgroups(t, *id);
 }
 
 void EventBuilder::on_creds_event(const driver::RawEventView& raw, ThreadState& t) {
@@ -187,23 +173,23 @@ void EventBuilder::on_creds_event(const driver::RawEventView& raw, ThreadState& 
     if (v && *v != kNoId) field = static_cast<uint32_t>(*v);
   };
   switch (raw.type()) {
-    case PEREGRINE_EVT_CODE_SETUID: set(uint_param(raw, "uid"), t.view.uid); break;
+    case PEREGRINE_EVT_CODE_SETUID: set(raw.uint_param("uid"), t.view.uid); break;
     case PEREGRINE_EVT_CODE_SETREUID:
-    case PEREGRINE_EVT_CODE_SETRESUID: set(uint_param(raw, "euid"), t.view.uid); break;
-    case PEREGRINE_EVT_CODE_SETGID: set(uint_param(raw, "gid"), t.view.gid); break;
+    case PEREGRINE_EVT_CODE_SETRESUID: set(raw.uint_param("euid"), t.view.uid); break;
+    case PEREGRINE_EVT_CODE_SETGID: set(raw.uint_param("gid"), t.view.gid); break;
     case PEREGRINE_EVT_CODE_SETREGID:
-    case PEREGRINE_EVT_CODE_SETRESGID: set(uint_param(raw, "egid"), t.view.gid); break;
+    case PEREGRINE_EVT_CODE_SETRESGID: set(raw.uint_param("egid"), t.view.gid); break;
     case PEREGRINE_EVT_CODE_CAPSET:
-      if (auto v = uint_param(raw, "cap_inheritable")) t.view.cap_inheritable = *v;
-      if (auto v = uint_param(raw, "cap_permitted")) t.view.cap_permitted = *v;
-      if (auto v = uint_param(raw, "cap_effective")) t.view.cap_effective = *v;
+      if (auto v = raw.uint_param("cap_inheritable")) t.view.cap_inheritable = *v;
+      if (auto v = raw.uint_param("cap_permitted")) t.view.cap_permitted = *v;
+      if (auto v = raw.uint_param("cap_effective")) t.view.cap_effective = *v;
       break;
     case PEREGRINE_EVT_CODE_CHDIR:
-      if (auto p = str_param(raw, "path")) t.view.cwd = resolve_path(t.view.cwd, *p) + "/";
+      if (auto p = raw.string_param("path")) t.view.cwd = resolve_path(t.view.cwd, *p) + "/";
       if (t.view.cwd == "//") t.view.cwd = "/";
       break;
     case PEREGRINE_EVT_CODE_FCHDIR:
-      if (auto fd = int_param(raw, "fd")) {
+      if (auto fd = raw.int_param("fd")) {
         if (const FdEntry* e = t.fds->find(*fd)) {
           t.view.cwd = e->view.name;
           if (t.view.cwd.empty() || t.view.cwd.back() != '/') t.view.cwd += '/';

@@ -7,25 +7,12 @@
 #include <sys/socket.h>
 
 #include "agent/events/event_builder.h"
-#include "agent/events/param_lookup.h"
 #include "agent/events/path_resolve.h"
 #include "agent/events/socket_text.h"
 
 namespace peregrine::agent {
 namespace {
 
-std::optional<int64_t> int_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = param_index_of(raw, name);
-  return i < 0 ? std::nullopt : raw.as_int(static_cast<uint32_t>(i));
-}
-std::optional<std::string_view> str_param(const driver::RawEventView& raw, std::string_view name) {
-  int i = param_index_of(raw, name);
-  return i < 0 ? std::nullopt : raw.as_string(static_cast<uint32_t>(i));
-}
-std::optional<driver::SockTuple> tuple_param(const driver::RawEventView& raw) {
-  int i = param_index_of(raw, "tuple");
-  return i < 0 ? std::nullopt : raw.as_socktuple(static_cast<uint32_t>(i));
-}
 
 }  // namespace
 
@@ -42,7 +29,7 @@ const engine::FdView* EventBuilder::apply_fd_effects(const driver::RawEventView&
   FdTable& fds = *t.fds;
   // The fd named by `param`, noting when the agent does not know it.
   auto existing = [&](std::string_view param) -> const engine::FdView* {
-    auto fd = int_param(raw, param);
+    auto fd = raw.int_param(param);
     if (!fd) return nullptr;
     if (FdEntry* e = fds.find(*fd)) return &e->view;
     if (*fd >= 0) unknown_fd = true;
@@ -60,15 +47,15 @@ const engine::FdView* EventBuilder::apply_fd_effects(const driver::RawEventView&
     case PEREGRINE_EVT_CODE_OPENAT:
     case PEREGRINE_EVT_CODE_OPENAT2:
     case PEREGRINE_EVT_CODE_CREAT: {
-      std::string_view name = str_param(raw, "name").value_or("");
+      std::string_view name = raw.string_param("name").value_or("");
       std::string_view base = t.view.cwd;  // valid until the fd table changes, below
       if (type == PEREGRINE_EVT_CODE_OPENAT || type == PEREGRINE_EVT_CODE_OPENAT2) {
-        base = dir_of_fd(t, int_param(raw, "dirfd").value_or(AT_FDCWD));
+        base = dir_of_fd(t, raw.int_param("dirfd").value_or(AT_FDCWD));
       }
       if (base.empty() && (name.empty() || name.front() != '/')) unknown_fd = true;
       uint64_t flags = type == PEREGRINE_EVT_CODE_CREAT
                            ? static_cast<uint64_t>(O_CREAT | O_WRONLY | O_TRUNC)
-                           : static_cast<uint64_t>(int_param(raw, "flags").value_or(0));
+                           : static_cast<uint64_t>(raw.int_param("flags").value_or(0));
       engine::FdView v;
       v.num = res >= 0 ? res : -1;
       bool dir = (flags & O_DIRECTORY) && (flags & O_TMPFILE) != O_TMPFILE;
@@ -83,16 +70,16 @@ const engine::FdView* EventBuilder::apply_fd_effects(const driver::RawEventView&
       const engine::FdView* v = existing("fd");
       if (res == 0) {
         close_tid_ = t.view.tid;
-        close_fd_ = int_param(raw, "fd").value_or(-1);
+        close_fd_ = raw.int_param("fd").value_or(-1);
       }
       return v;
     }
     case PEREGRINE_EVT_CODE_DUP:
     case PEREGRINE_EVT_CODE_DUP2:
     case PEREGRINE_EVT_CODE_DUP3: {
-      auto old = int_param(raw, "oldfd");
+      auto old = raw.int_param("oldfd");
       if (res < 0 || !old) return existing("oldfd");
-      bool cloexec = (int_param(raw, "flags").value_or(0) & O_CLOEXEC) != 0;
+      bool cloexec = (raw.int_param("flags").value_or(0) & O_CLOEXEC) != 0;
       if (!fds.dup(*old, res, cloexec)) {
         unknown_fd = true;
         return nullptr;
@@ -101,11 +88,11 @@ const engine::FdView* EventBuilder::apply_fd_effects(const driver::RawEventView&
     }
     case PEREGRINE_EVT_CODE_SOCKET: {
       if (res < 0) return nullptr;
-      int64_t sock_type = int_param(raw, "type").value_or(0);
+      int64_t sock_type = raw.int_param("type").value_or(0);
       engine::FdView v;
       v.num = res;
-      v.type = socket_fd_type(static_cast<int>(int_param(raw, "domain").value_or(0)));
-      v.l4proto = socket_l4proto(static_cast<int>(sock_type), static_cast<int>(int_param(raw, "proto").value_or(0)));
+      v.type = socket_fd_type(static_cast<int>(raw.int_param("domain").value_or(0)));
+      v.l4proto = socket_l4proto(static_cast<int>(sock_type), static_cast<int>(raw.int_param("proto").value_or(0)));
       return &fds.put(std::move(v), (sock_type & SOCK_CLOEXEC) != 0).view;
     }
     case PEREGRINE_EVT_CODE_SOCKETPAIR:
@@ -113,10 +100,10 @@ const engine::FdView* EventBuilder::apply_fd_effects(const driver::RawEventView&
     case PEREGRINE_EVT_CODE_PIPE2: {
       if (res != 0) return nullptr;
       bool pair = type == PEREGRINE_EVT_CODE_SOCKETPAIR;
-      int64_t flags = int_param(raw, pair ? "type" : "flags").value_or(0);
+      int64_t flags = raw.int_param(pair ? "type" : "flags").value_or(0);
       bool cloexec = pair ? (flags & SOCK_CLOEXEC) != 0 : (flags & O_CLOEXEC) != 0;
       for (std::string_view p : {"fd1", "fd2"}) {
-        auto fd = int_param(raw, p);
+        auto fd = raw.int_param(p);
         if (!fd || *fd < 0) continue;
         engine::FdView v;
         v.num = *fd;
@@ -127,9 +114,9 @@ const engine::FdView* EventBuilder::apply_fd_effects(const driver::RawEventView&
       return nullptr;
     }
     case PEREGRINE_EVT_CODE_CONNECT: {
-      auto fd = int_param(raw, "fd");
+      auto fd = raw.int_param("fd");
       if (!fd || *fd < 0) return nullptr;
-      auto tuple = tuple_param(raw);
+      auto tuple = raw.socktuple_param("tuple");
       bool done = res == 0 || res == -EINPROGRESS;
       if (!tuple || !done) return existing("fd");
       FdEntry& e = socket_entry(*fd);
@@ -141,30 +128,30 @@ const engine::FdView* EventBuilder::apply_fd_effects(const driver::RawEventView&
       if (res < 0) return existing("sockfd");
       engine::FdView v;
       v.num = res;
-      if (const FdEntry* listener = fds.find(int_param(raw, "sockfd").value_or(-1))) {
+      if (const FdEntry* listener = fds.find(raw.int_param("sockfd").value_or(-1))) {
         v.type = listener->view.type;
         v.l4proto = listener->view.l4proto;
       }
-      if (auto tuple = tuple_param(raw)) apply_socktuple(*tuple, true, v);
+      if (auto tuple = raw.socktuple_param("tuple")) apply_socktuple(*tuple, true, v);
       else unknown_fd = true;
-      bool cloexec = (int_param(raw, "flags").value_or(0) & SOCK_CLOEXEC) != 0;
+      bool cloexec = (raw.int_param("flags").value_or(0) & SOCK_CLOEXEC) != 0;
       return &fds.put(std::move(v), cloexec).view;
     }
     case PEREGRINE_EVT_CODE_BIND:
     case PEREGRINE_EVT_CODE_LISTEN: {
-      auto fd = int_param(raw, "fd");
+      auto fd = raw.int_param("fd");
       if (!fd || *fd < 0 || res != 0) return existing("fd");
       FdEntry& e = socket_entry(*fd);
-      if (auto tuple = tuple_param(raw)) apply_socktuple(*tuple, true, e.view);
+      if (auto tuple = raw.socktuple_param("tuple")) apply_socktuple(*tuple, true, e.view);
       e.view.role = engine::SocketRole::kServer;
       return &e.view;
     }
     case PEREGRINE_EVT_CODE_SENDTO:
     case PEREGRINE_EVT_CODE_RECVFROM: {
-      auto fd = int_param(raw, "fd");
+      auto fd = raw.int_param("fd");
       if (!fd || *fd < 0) return nullptr;
       FdEntry* e = fds.find(*fd);
-      auto tuple = tuple_param(raw);
+      auto tuple = raw.socktuple_param("tuple");
       // A socket the agent knows no ends of yet learns them from the call.
       if (tuple && (!e || e->view.role == engine::SocketRole::kNone)) {
         e = &socket_entry(*fd);
@@ -178,8 +165,8 @@ const engine::FdView* EventBuilder::apply_fd_effects(const driver::RawEventView&
       engine::FdView v;
       v.num = res;
       v.type = engine::FdType::kMemfd;
-      v.name = "memfd:" + std::string(str_param(raw, "name").value_or(""));
-      bool cloexec = (int_param(raw, "flags").value_or(0) & MFD_CLOEXEC) != 0;
+      v.name = "memfd:" + std::string(raw.string_param("name").value_or(""));
+      bool cloexec = (raw.int_param("flags").value_or(0) & MFD_CLOEXEC) != 0;
       return &fds.put(std::move(v), cloexec).view;
     }
     default:

@@ -67,6 +67,18 @@ TEST(DecodeEvent, ReadsHandmadeOpenat) {
   EXPECT_FALSE(ev->as_int(1).has_value());
 }
 
+TEST(DecodeEvent, ReadsParamsByName) {
+  const auto buf = handmade_openat();
+  auto ev = decode_event(buf);
+  ASSERT_TRUE(ev.ok()) << ev.error().message;
+  EXPECT_EQ(ev->int_param("dirfd"), -100);
+  EXPECT_EQ(ev->string_param("name"), "/tmp/x");
+  EXPECT_EQ(ev->uint_param("flags"), static_cast<uint64_t>(O_WRONLY | O_CREAT));
+  EXPECT_FALSE(ev->int_param("nope").has_value());
+  EXPECT_FALSE(ev->string_param("dirfd").has_value());  // another encoding
+  EXPECT_FALSE(ev->socktuple_param("tuple").has_value());
+}
+
 TEST(DecodeEvent, BuilderMatchesHandmadeLayout) {
   const auto built = RecordBuilder(257, 1001, 1000, 5, 123456789)
                          .cpu(3)

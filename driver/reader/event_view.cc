@@ -157,6 +157,30 @@ std::optional<SockTuple> RawEventView::as_socktuple(uint32_t i) const {
   return t;
 }
 
+namespace {
+
+template <typename T>
+std::optional<T> by_name(const RawEventView& raw, std::string_view name,
+                         std::optional<T> (RawEventView::*read)(uint32_t) const) {
+  const int i = raw.index_of(name);
+  return i < 0 ? std::nullopt : (raw.*read)(static_cast<uint32_t>(i));
+}
+
+}  // namespace
+
+std::optional<int64_t> RawEventView::int_param(std::string_view name) const {
+  return by_name(*this, name, &RawEventView::as_int);
+}
+std::optional<uint64_t> RawEventView::uint_param(std::string_view name) const {
+  return by_name(*this, name, &RawEventView::as_uint);
+}
+std::optional<std::string_view> RawEventView::string_param(std::string_view name) const {
+  return by_name(*this, name, &RawEventView::as_string);
+}
+std::optional<SockTuple> RawEventView::socktuple_param(std::string_view name) const {
+  return by_name(*this, name, &RawEventView::as_socktuple);
+}
+
 int64_t boottime_to_realtime_offset_ns() {
   timespec real{}, boot{};
   clock_gettime(CLOCK_REALTIME, &real);

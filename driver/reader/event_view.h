@@ -64,6 +64,13 @@ class RawEventView {
   std::optional<std::vector<std::string_view>> as_strings(uint32_t i) const;
   std::optional<SockTuple> as_socktuple(uint32_t i) const;
 
+  // The same reads by the parameter's schema name ("fd", "name", ...); nullopt when the
+  // type or the record has no such parameter.
+  std::optional<int64_t> int_param(std::string_view name) const;
+  std::optional<uint64_t> uint_param(std::string_view name) const;
+  std::optional<std::string_view> string_param(std::string_view name) const;
+  std::optional<SockTuple> socktuple_param(std::string_view name) const;
+
  private:
   friend Result<RawEventView> decode_event(std::span<const uint8_t> buf);
 

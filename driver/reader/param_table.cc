@@ -1,6 +1,5 @@
 #include "driver/reader/param_table.h"
 
-#include <algorithm>
 #include <array>
 
 namespace peregrine::driver {
@@ -29,33 +28,17 @@ constexpr bool sorted_and_bounded() {
 }
 static_assert(sorted_and_bounded(), "PEREGRINE_EVENTS must be in code order, <= MAX_PARAMS each");
 
+// event_info() runs for every record and every parameter read by name: a direct index by
+// code instead of a search. Codes run to PEREGRINE_EVT_PROCEXIT; -1 marks a code not emitted.
+constexpr uint16_t kCodeSlots = std::size(kEvents) == 0 ? 1 : kEvents[std::size(kEvents) - 1].type + 1;
+constexpr auto kIndexByCode = [] {
+  std::array<int16_t, kCodeSlots> index{};
+  index.fill(-1);
+  for (size_t i = 0; i < std::size(kEvents); ++i) index[kEvents[i].type] = static_cast<int16_t>(i);
+  return index;
+}();
+
 }  // namespace
-
-uint32_t fixed_width(ParamType type) {
-  switch (type) {
-    case ParamType::kS64:
-    case ParamType::kU64:
-    case ParamType::kFd:
-    case ParamType::kPid:
-    case ParamType::kFlags64:
-      return 8;
-    case ParamType::kS32:
-    case ParamType::kU32:
-    case ParamType::kUid:
-    case ParamType::kGid:
-    case ParamType::kFlags32:
-    case ParamType::kMode:
-    case ParamType::kSignal:
-      return 4;
-    default:
-      return 0;
-  }
-}
-
-bool is_signed(ParamType type) {
-  return type == ParamType::kS64 || type == ParamType::kS32 || type == ParamType::kFd ||
-         type == ParamType::kPid;
-}
 
 std::string_view type_name(ParamType type) {
   switch (type) {
@@ -83,10 +66,8 @@ std::string_view type_name(ParamType type) {
 }
 
 const EventInfo* event_info(uint16_t type) {
-  const auto* it = std::lower_bound(std::begin(kEvents), std::end(kEvents), type,
-                                    [](const EventInfo& e, uint16_t t) { return e.type < t; });
-  if (it == std::end(kEvents) || it->type != type) return nullptr;
-  return it;
+  if (type >= kCodeSlots || kIndexByCode[type] < 0) return nullptr;
+  return &kEvents[kIndexByCode[type]];
 }
 
 const ParamInfo* param_info(uint16_t type, uint32_t i) {

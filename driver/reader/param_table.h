@@ -34,9 +34,32 @@ enum class ParamType : uint8_t {
 };
 
 // The byte width of a fixed-width type; 0 for variable-length types (strings, bytes, ...).
-uint32_t fixed_width(ParamType type);
+// Inline: the decoder asks for every parameter of every record.
+constexpr uint32_t fixed_width(ParamType type) {
+  switch (type) {
+    case ParamType::kS64:
+    case ParamType::kU64:
+    case ParamType::kFd:
+    case ParamType::kPid:
+    case ParamType::kFlags64:
+      return 8;
+    case ParamType::kS32:
+    case ParamType::kU32:
+    case ParamType::kUid:
+    case ParamType::kGid:
+    case ParamType::kFlags32:
+    case ParamType::kMode:
+    case ParamType::kSignal:
+      return 4;
+    default:
+      return 0;
+  }
+}
 // True for the fixed-width types read as signed integers (S64, S32, FD, PID).
-bool is_signed(ParamType type);
+constexpr bool is_signed(ParamType type) {
+  return type == ParamType::kS64 || type == ParamType::kS32 || type == ParamType::kFd ||
+         type == ParamType::kPid;
+}
 std::string_view type_name(ParamType type);  // "S64", "FSPATH", ...
 
 struct ParamInfo {

@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "engine/sources/syscall/event_types.h"
 
@@ -80,6 +81,15 @@ TEST(ParamTable, Lookups) {
   EXPECT_EQ(fixed_width(ParamType::kFd), 8u);
   EXPECT_EQ(fixed_width(ParamType::kString), 0u);
   EXPECT_EQ(type_name(ParamType::kSockTuple), "SOCKTUPLE");
+}
+
+// event_info indexes by code directly: every code answers with its own entry, and every code
+// between and past them (up to the 16-bit limit) with nothing.
+TEST(ParamTable, EventInfoForEveryCode) {
+  std::vector<const EventInfo*> expected(65536, nullptr);
+  for (const EventInfo& e : all_events()) expected[e.type] = &e;
+  for (uint32_t code = 0; code < expected.size(); ++code)
+    ASSERT_EQ(event_info(static_cast<uint16_t>(code)), expected[code]) << "code " << code;
 }
 
 }  // namespace
