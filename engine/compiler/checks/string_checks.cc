@@ -63,10 +63,14 @@ class StringCheck final : public Program {
   }
 
  private:
+  // Most values tested differ from the needle in length or first byte: no memcmp call then.
+  bool equal(std::string_view s) const {
+    return s.size() == needle_.size() && (s.empty() || s[0] == needle_[0]) && s == needle_;
+  }
   bool match(std::string_view s) const {
     switch (op_) {
-      case CmpOp::kEq: return s == needle_;
-      case CmpOp::kNe: return s != needle_;
+      case CmpOp::kEq: return equal(s);
+      case CmpOp::kNe: return !equal(s);
       case CmpOp::kContains:
       case CmpOp::kBContains: return s.find(needle_) != std::string_view::npos;
       case CmpOp::kIContains: return icontains(s, needle_);

@@ -227,7 +227,9 @@ struct SyscallEvent : Event {
   // The first parameter called `name`, or null.
   const SyscallArg* find_arg(std::string_view name) const {
     for (const SyscallArg& a : args) {
-      if (a.name == name) return &a;
+      // The first byte settles most mismatches of equal length ("dirfd" / "flags") without a
+      // call to memcmp; evt.is_open_* look up "flags" on every open.
+      if (a.name.size() == name.size() && (name.empty() || a.name[0] == name[0]) && a.name == name) return &a;
     }
     return nullptr;
   }
