@@ -16,6 +16,7 @@
 #include <string>
 
 #include "driver/bpf/probe.h"
+#include "driver/bpf/ring_reader.h"
 #include "probe.skel.h"
 
 namespace peregrine::driver {
@@ -85,9 +86,6 @@ std::string privilege_hint(int err) {
 struct SkeletonDeleter {
   void operator()(probe* skel) const { probe::destroy(skel); }
 };
-struct RingBufferDeleter {
-  void operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
-};
 
 bool is_power_of_two(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -102,22 +100,8 @@ constexpr int kPollTickMs = 10;
 
 struct BpfProbe::Impl {
   std::unique_ptr<probe, SkeletonDeleter> skel;
-  std::unique_ptr<ring_buffer, RingBufferDeleter> ring;
-  const EventCallback* on_event = nullptr;  // set only during poll()
-  int delivered = 0;
+  std::unique_ptr<RingReader> ring;
   uint64_t decode_errors = 0;
-
-  static int handle_record(void* ctx, void* data, size_t size) {
-    auto* self = static_cast<Impl*>(ctx);
-    auto view = decode_event({static_cast<const uint8_t*>(data), size});
-    if (!view.ok()) {
-      ++self->decode_errors;
-      return 0;
-    }
-    ++self->delivered;
-    if (self->on_event != nullptr) (*self->on_event)(*view);
-    return 0;
-  }
 };
 
 const std::vector<uint16_t>& BpfProbe::lifecycle_events() {
@@ -163,11 +147,9 @@ Result<std::unique_ptr<BpfProbe>> BpfProbe::open(const ProbeOptions& options) {
     return make_error("attaching the eBPF probe failed: " + privilege_hint(-err) +
                       strerror(-err) + log.tail());
   }
-  impl->ring.reset(ring_buffer__new(bpf_map__fd(skel->maps.events_map), &Impl::handle_record,
-                                    impl.get(), nullptr));
-  if (!impl->ring) {
-    return make_error("opening the ring buffer failed: " + std::string(strerror(errno)));
-  }
+  auto ring = RingReader::open(bpf_map__fd(skel->maps.events_map), options.ring_buffer_bytes);
+  if (!ring.ok()) return make_error("opening the ring buffer failed: " + ring.error().message);
+  impl->ring = std::move(ring.value());
 
   std::unique_ptr<BpfProbe> probe_ptr(new BpfProbe(std::move(impl)));
   std::vector<bool> all;
@@ -204,14 +186,21 @@ Status BpfProbe::set_interesting(const std::vector<bool>& by_type) {
 Result<int> BpfProbe::poll(int timeout_ms, const EventCallback& on_event) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0));
-  impl_->on_event = &on_event;
-  impl_->delivered = 0;
-  int rc = 0;
+  int delivered = 0;
+  const RingReader::RecordCallback handle = [&](std::span<const uint8_t> record) {
+    auto view = decode_event(record);
+    if (!view.ok()) {
+      ++impl_->decode_errors;
+      return;
+    }
+    ++delivered;
+    on_event(*view);
+  };
   // Records below the wakeup threshold raise no epoll event: read what is there, and wait in
   // ticks, reading again after each (a wakeup only shortens the tick).
   for (;;) {
-    rc = ring_buffer__consume(impl_->ring.get());
-    if (rc < 0 || impl_->delivered > 0) break;
+    impl_->ring->consume(handle);
+    if (delivered > 0) break;
     int wait_ms = kPollTickMs;
     if (timeout_ms >= 0) {
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
@@ -220,18 +209,14 @@ Result<int> BpfProbe::poll(int timeout_ms, const EventCallback& on_event) {
     }
     epoll_event ready;
     if (epoll_wait(epoll_fd(), &ready, 1, wait_ms) < 0) {
-      rc = -errno;  // EINTR included: the caller may have a signal to look at
-      break;
+      if (errno == EINTR) break;  // the caller may have a signal to look at
+      return make_error("waiting for the ring buffer failed: " + std::string(strerror(errno)));
     }
   }
-  impl_->on_event = nullptr;
-  if (rc < 0 && rc != -EINTR) {
-    return make_error("reading the ring buffer failed: " + std::string(strerror(-rc)));
-  }
-  return impl_->delivered;
+  return delivered;
 }
 
-int BpfProbe::epoll_fd() const { return ring_buffer__epoll_fd(impl_->ring.get()); }
+int BpfProbe::epoll_fd() const { return impl_->ring->epoll_fd(); }
 
 uint64_t BpfProbe::decode_errors() const { return impl_->decode_errors; }
 
