@@ -12,12 +12,13 @@
 
 namespace peregrine::kube::testing {
 
-ApiTestServer::ApiTestServer(std::vector<std::string> extra_args) {
+ApiTestServer::ApiTestServer(std::vector<std::string> extra_args, std::string binary) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "kube-test-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) return;
   dir_ = tmpl;
   std::string port_file = dir_ + "/port";
-  std::vector<std::string> args = {PEREGRINE_APISERVER_BIN, "--port-file", port_file, "--bookmark-interval-ms", "200"};
+  if (binary.empty()) binary = PEREGRINE_APISERVER_BIN;
+  std::vector<std::string> args = {binary, "--port-file", port_file, "--bookmark-interval-ms", "200"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = fork();
   if (pid_ == 0) {

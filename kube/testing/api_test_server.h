@@ -13,7 +13,8 @@ namespace peregrine::kube::testing {
 
 class ApiTestServer {
  public:
-  explicit ApiTestServer(std::vector<std::string> extra_args = {});
+  // `binary`: the server to run, empty for the one built with the tree (a benchmark compares two).
+  explicit ApiTestServer(std::vector<std::string> extra_args = {}, std::string binary = "");
   ~ApiTestServer();
   ApiTestServer(const ApiTestServer&) = delete;
   ApiTestServer& operator=(const ApiTestServer&) = delete;

@@ -2,6 +2,7 @@
 //
 //   peregrine-test-apiserver [--port N] [--port-file F] [--token T]... [--tls-cert F --tls-key F]
 //                            [--client-ca F] [--history-size N] [--bookmark-interval-ms N]
+//                            [--request-log F]
 //
 // Binds 127.0.0.1 (port 0 by default: the kernel picks one), prints "listening on HOST:PORT"
 // and writes the port to --port-file once ready. SIGTERM/SIGINT stop it cleanly.
@@ -43,6 +44,7 @@ bool parse_flags(int argc, char** argv, Flags* f) {
       f->options.tokens.insert(v);
     } else if (a == "--history-size" && value(&v)) {
       f->options.history_size = std::stoul(v);
+    } else if (a == "--request-log" && value(&f->options.request_log)) {
     } else if (a == "--bookmark-interval-ms" && value(&v)) {
       f->options.bookmark_interval = std::chrono::milliseconds(std::stol(v));
     } else {
@@ -92,7 +94,10 @@ int main(int argc, char** argv) {
   http->set_payload_max_length(16 << 20);
 
   peregrine::apiserver::ApiServer api(flags.options);
-  api.install(*http);
+  if (!api.install(*http)) {
+    std::fprintf(stderr, "peregrine-test-apiserver: cannot write --request-log %s\n", flags.options.request_log.c_str());
+    return 1;
+  }
 
   int port = flags.port == 0 ? http->bind_to_any_port("127.0.0.1") : flags.port;
   if (flags.port != 0 && !http->bind_to_port("127.0.0.1", flags.port)) port = -1;

@@ -76,6 +76,16 @@ StoreResult ObjectStore::get(const ResourceType& type, const std::string& ns, co
   return not_found(type.group, type.plural, name);
 }
 
+std::optional<std::string> ObjectStore::resource_version(const ResourceType& type, const std::string& ns,
+                                                         const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto bucket = objects_.find(type.storage_key());
+  if (bucket == objects_.end()) return std::nullopt;
+  auto it = bucket->second.find(key_of(ns, name));
+  if (it == bucket->second.end()) return std::nullopt;
+  return it->second["metadata"].value("resourceVersion", "");
+}
+
 StoreResult ObjectStore::list(const ResourceType& type, const ListQuery& query) const {
   std::lock_guard lock(mu_);
   json items = json::array();

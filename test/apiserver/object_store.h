@@ -74,6 +74,9 @@ class ObjectStore {
   std::optional<nlohmann::json> resource_list(const std::string& group, const std::string& version) const;
 
   StoreResult get(const ResourceType& type, const std::string& ns, const std::string& name) const;
+  // The stored object's resourceVersion, without copying the object; nullopt when it is missing.
+  std::optional<std::string> resource_version(const ResourceType& type, const std::string& ns,
+                                              const std::string& name) const;
   // Returns {"items": [...], "resourceVersion": "...", "continue": "..."}.
   StoreResult list(const ResourceType& type, const ListQuery& query) const;
   // Writes. With options.admit set, the object is computed under the lock, admitted without it,
@@ -93,9 +96,13 @@ class ObjectStore {
   uint64_t current_rv() const;
   // Events of `storage_key` after `after_rv`, waiting up to `wait` for one to arrive. Returns an
   // ApiFailure 410 when history no longer reaches back to `after_rv`, and an empty list when the
-  // wait ended (timeout, cut_watches, shutdown) with nothing new.
+  // wait ended (timeout, cut_watches, shutdown) with nothing new. `scanned_rv` (optional) gets
+  // the rv up to which history was looked through: events of other resources up to it need no
+  // second look, so the next call starts there (else one write to any other resource would
+  // wake every watch of this one again and again until its next event or bookmark).
   std::variant<std::vector<WatchEvent>, ApiFailure> events_after(const std::string& storage_key, uint64_t after_rv,
-                                                                 std::chrono::milliseconds wait) const;
+                                                                 std::chrono::milliseconds wait,
+                                                                 uint64_t* scanned_rv = nullptr) const;
   // Generation number of open watches; cut_watches() bumps it and every watch whose generation
   // differs ends its stream abruptly, as a dropped connection would.
   uint64_t watch_generation() const;

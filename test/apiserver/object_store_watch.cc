@@ -72,10 +72,12 @@ uint64_t ObjectStore::current_rv() const {
 
 std::variant<std::vector<WatchEvent>, ApiFailure> ObjectStore::events_after(const std::string& storage_key,
                                                                             uint64_t after_rv,
-                                                                            std::chrono::milliseconds wait) const {
+                                                                            std::chrono::milliseconds wait,
+                                                                            uint64_t* scanned_rv) const {
   std::unique_lock lock(mu_);
   uint64_t generation = watch_generation_;
   auto collect = [&] {
+    if (scanned_rv) *scanned_rv = std::max(after_rv, history_.empty() ? after_rv : history_.back().rv);
     std::vector<WatchEvent> out;
     // History is ordered by rv; skip to the first event after after_rv.
     auto it = std::upper_bound(history_.begin(), history_.end(), after_rv,
@@ -89,8 +91,10 @@ std::variant<std::vector<WatchEvent>, ApiFailure> ObjectStore::events_after(cons
                 std::to_string(oldest_available_ + 1) + ")");
   std::vector<WatchEvent> out = collect();
   if (!out.empty()) return out;
+  // Only what arrives from now on can be new: everything up to the current rv was just looked at.
+  const uint64_t seen = history_.empty() ? after_rv : std::max(after_rv, history_.back().rv);
   changed_.wait_for(lock, wait, [&] {
-    return shutting_down_ || generation != watch_generation_ || (!history_.empty() && history_.back().rv > after_rv);
+    return shutting_down_ || generation != watch_generation_ || (!history_.empty() && history_.back().rv > seen);
   });
   if (after_rv < oldest_available_)
     return gone("too old resource version: " + std::to_string(after_rv) + " (" +

@@ -63,7 +63,11 @@ void ApiServer::shutdown() {
   store_.shutdown();
 }
 
-void ApiServer::install(httplib::Server& http) {
+bool ApiServer::install(httplib::Server& http) {
+  if (!options_.request_log.empty()) {
+    if (!request_log_.open(options_.request_log)) return false;
+    http.set_logger([this](const httplib::Request& req, const httplib::Response& res) { request_log_.done(req, res); });
+  }
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     return before_routing(req, res);
   });
@@ -73,6 +77,7 @@ void ApiServer::install(httplib::Server& http) {
   http.Put(".*", h);
   http.Patch(".*", h);
   http.Delete(".*", h);
+  return true;
 }
 
 void ApiServer::reply(httplib::Response& res, int code, const json& body) {
@@ -81,6 +86,7 @@ void ApiServer::reply(httplib::Response& res, int code, const json& body) {
 }
 
 httplib::Server::HandlerResponse ApiServer::before_routing(const httplib::Request& req, httplib::Response& res) {
+  if (request_log_.enabled()) request_log_.start();
   if (req.path.rfind("/_test/", 0) == 0) return httplib::Server::HandlerResponse::Unhandled;
   // Sleep in slices so that a stopping server does not wait out a long injected delay.
   auto delay = faults_.take_delay();
@@ -109,6 +115,11 @@ httplib::Server::HandlerResponse ApiServer::before_routing(const httplib::Reques
 }
 
 void ApiServer::handle(const httplib::Request& req, httplib::Response& res) {
+  route(req, res);
+  if (request_log_.enabled()) request_log_.handled();
+}
+
+void ApiServer::route(const httplib::Request& req, httplib::Response& res) {
   if (req.path.rfind("/_test/", 0) == 0) return handle_test(req, res);
   if (handle_discovery(req, res)) return;
   auto path = parse_resource_path(split_path(req.path));
@@ -144,14 +155,48 @@ void ApiServer::handle_test(const httplib::Request& req, httplib::Response& res)
   reply(res, 200, {{"ok", true}});
 }
 
-void ApiServer::reply(httplib::Response& res, const StoreResult& result, const ResourceType& type, int ok_code,
+namespace {
+
+std::string object_key(const ResourceType& type, const std::string& ns, const std::string& name) {
+  return type.storage_key() + "/" + (type.namespaced ? ns : "") + "/" + name;
+}
+
+}  // namespace
+
+void ApiServer::reply(httplib::Response& res, StoreResult result, const ResourceType& type, int ok_code,
                       const httplib::Request& req) {
   if (auto* failure = std::get_if<ApiFailure>(&result)) return reply(res, failure->code, status_body(*failure));
-  json obj = std::get<json>(result);
+  json obj = std::move(std::get<json>(result));
   obj["apiVersion"] = type.group_version();
   if (req.method == "GET" && wants_table(req.get_header_value("Accept")))
     return reply(res, 200, make_table(type, json::array({obj}), obj["metadata"].value("resourceVersion", ""), ""));
-  reply(res, ok_code, obj);
+  auto body = std::make_shared<const std::string>(obj.dump());
+  // What a write returns is the object as stored (a dry run's is not stored): the agents' GETs
+  // that follow a bundle's creation find it serialised already.
+  const bool stored = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+  if (stored && param(req, "dryRun").empty())
+    bodies_.put(object_key(type, obj["metadata"].value("namespace", ""), obj["metadata"].value("name", "")),
+                obj["metadata"].value("resourceVersion", ""), type.group_version(), body);
+  res.status = ok_code;
+  res.set_content(*body, "application/json");
+}
+
+void ApiServer::reply_get(const ResourceType& type, const ResourcePath& path, httplib::Response& res) {
+  const std::string key = object_key(type, path.ns, path.name);
+  if (auto rv = store_.resource_version(type, path.ns, path.name))
+    if (auto body = bodies_.find(key, *rv, type.group_version())) {
+      res.status = 200;
+      res.set_content(*body, "application/json");
+      return;
+    }
+  StoreResult result = store_.get(type, path.ns, path.name);
+  if (auto* failure = std::get_if<ApiFailure>(&result)) return reply(res, failure->code, status_body(*failure));
+  json& obj = std::get<json>(result);
+  obj["apiVersion"] = type.group_version();
+  auto body = std::make_shared<const std::string>(obj.dump());
+  bodies_.put(key, obj["metadata"].value("resourceVersion", ""), type.group_version(), body);
+  res.status = 200;
+  res.set_content(*body, "application/json");
 }
 
 WriteOptions ApiServer::write_options(const httplib::Request& req, const std::string& operation,
@@ -230,7 +275,10 @@ void ApiServer::handle_write_or_read(const ResourcePath& path, const httplib::Re
     return reply(res, 405, status_body({405, "MethodNotAllowed", "method not allowed on a collection", nullptr}));
   }
 
-  if (req.method == "GET") return reply(res, store_.get(*type, path.ns, path.name), *type, 200, req);
+  if (req.method == "GET") {
+    if (!wants_table(req.get_header_value("Accept"))) return reply_get(*type, path, res);
+    return reply(res, store_.get(*type, path.ns, path.name), *type, 200, req);
+  }
   if (req.method == "PUT") {
     json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return reply(res, 400, status_body(bad_request("the body is not valid JSON")));
@@ -270,6 +318,7 @@ void ApiServer::handle_write_or_read(const ResourcePath& path, const httplib::Re
                        : policy == "Foreground" ? Propagation::kForeground
                                                 : Propagation::kBackground;
     std::string rv = opts.contains("preconditions") ? opts["preconditions"].value("resourceVersion", "") : "";
+    if (dry_run.empty()) bodies_.erase(object_key(*type, path.ns, path.name));
     return reply(res, store_.remove(*type, path.ns, path.name, prop, rv, write_options(req, "DELETE", warnings)),
                  *type, 200, req);
   }

@@ -83,8 +83,9 @@ void ApiServer::handle_watch(const ResourceType& type, const ResourcePath& path,
       auto now = std::chrono::steady_clock::now();
       if (now >= st->deadline) break;
       auto wait = std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(200), st->deadline - now);
+      uint64_t scanned = after;
       auto got = store_.events_after(st->type.storage_key(), after,
-                                     std::chrono::duration_cast<std::chrono::milliseconds>(wait));
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(wait), &scanned);
       if (auto* failure = std::get_if<ApiFailure>(&got)) {
         send("ERROR", status_body(*failure));
         break;
@@ -93,8 +94,11 @@ void ApiServer::handle_watch(const ResourceType& type, const ResourcePath& path,
       for (auto& ev : std::get<std::vector<WatchEvent>>(got)) {
         after = ev.rv;
         if (!matches(ev.object)) continue;
-        if (!send(ev.type, ev.object)) return false;
+        if (!send(ev.type, std::move(ev.object))) return false;
       }
+      // The client's position moves only with what it is sent (events, bookmarks); this is
+      // where the next look through history starts.
+      after = std::max(after, scanned);
       if (st->bookmarks && std::chrono::steady_clock::now() >= next_bookmark) {
         next_bookmark = std::chrono::steady_clock::now() + options_.bookmark_interval;
         uint64_t rv = std::max(after, store_.current_rv());
