@@ -21,20 +21,27 @@ json object_meta(const std::string& name, const std::string& ns, const std::stri
           {"labels", {{kPartOfLabel, "peregrine"}, {kBundleLabel, hash}}}};
 }
 
-enum class Layout { kIdentity, kGzip, kParts };
+enum class Layout { kIdentity, kPack, kGzip, kParts };
 
 // The manifest for a layout; `objects[i]` is where file i lives.
 json make_manifest(const BundleContent& c, const std::string& hash, Layout layout,
                    const std::vector<std::string>& objects) {
   const std::string main = bundle_object_name(hash);
   json files = json::array(), rules = json::array(), secrets = json::array();
+  size_t offset = 0;
   for (size_t i = 0; i < c.files.size(); ++i) {
     const BundleFile& f = c.files[i];
-    files.push_back({{"name", f.name},
-                     {"tenant", f.tenant},
-                     {"object", objects.empty() ? main : objects[i]},
-                     {"encoding", layout == Layout::kIdentity ? "identity" : "gzip"},
-                     {"sha256", sha256_hex(f.text)}});
+    json entry = {{"name", f.name},
+                  {"tenant", f.tenant},
+                  {"object", objects.empty() ? main : objects[i]},
+                  {"encoding", layout == Layout::kIdentity ? "identity" : layout == Layout::kPack ? "pack" : "gzip"},
+                  {"sha256", sha256_hex(f.text)}};
+    if (layout == Layout::kPack) {
+      entry["offset"] = offset;
+      entry["size"] = f.text.size();
+      offset += f.text.size();
+    }
+    files.push_back(std::move(entry));
     rules.push_back(rule_json(f.rule));
   }
   for (const SecretUse& s : c.secrets)
@@ -87,9 +94,19 @@ Result<RenderedBundle> render_bundle(const BundleContent& c, const std::string& 
   json manifest = make_manifest(c, out.hash, Layout::kIdentity, {});
   json main = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", object_meta(out.name, ns, out.hash)}};
 
-  if (identity_size + manifest.dump().size() <= limits.object_budget) {
+  std::string packed;
+  if (identity_size > limits.pack_above || identity_size + manifest.dump().size() > limits.object_budget) {
+    std::string texts;
+    texts.reserve(identity_size);
+    for (const BundleFile& f : c.files) texts += f.text;
+    packed = base64_encode(gzip_compress(texts));
+    manifest = make_manifest(c, out.hash, Layout::kPack, {});
+  }
+  if (packed.empty()) {
     main["data"] = json::object();
     for (const BundleFile& f : c.files) main["data"][f.name] = f.text;
+  } else if (outputs_size + packed.size() + manifest.dump().size() <= limits.object_budget) {
+    main["binaryData"] = {{kPackKey, std::move(packed)}};
   } else {
     std::vector<std::string> encoded;
     size_t gzip_size = outputs_size;
@@ -166,6 +183,7 @@ Result<BundleContent> read_bundle(const json& main_object,
   };
 
   BundleContent out;
+  std::map<std::string, std::string> packs;  // object → its unpacked files.pack.gz
   for (size_t i = 0; i < files.size(); ++i) {
     const json& f = files[i];
     BundleFile file;
@@ -173,7 +191,24 @@ Result<BundleContent> read_bundle(const json& main_object,
     file.tenant = f.value("tenant", "");
     const json* holder = object(f.value("object", main_name));
     if (!holder) return make_error(main_name + ": object " + f.value("object", "") + " is missing");
-    if (f.value("encoding", "identity") == "gzip") {
+    const std::string encoding = f.value("encoding", "identity");
+    if (encoding == "pack") {
+      const std::string holder_name = f.value("object", main_name);
+      auto it = packs.find(holder_name);
+      if (it == packs.end()) {
+        auto raw = kube::base64_decode(holder->value("binaryData", json::object()).value(kPackKey, ""));
+        auto text = raw ? gzip_decompress(*raw) : std::nullopt;
+        if (!text) return make_error(main_name + ": " + holder_name + " has no valid " + kPackKey);
+        it = packs.emplace(holder_name, std::move(*text)).first;
+      }
+      const json offset_json = f.value("offset", json()), size_json = f.value("size", json());
+      if (!offset_json.is_number_unsigned() || !size_json.is_number_unsigned())
+        return make_error(main_name + ": " + file.name + " has no offset and size in " + kPackKey);
+      const size_t offset = offset_json.get<size_t>(), size = size_json.get<size_t>();
+      if (offset > it->second.size() || size > it->second.size() - offset)
+        return make_error(main_name + ": " + file.name + " lies outside " + kPackKey);
+      file.text = it->second.substr(offset, size);
+    } else if (encoding == "gzip") {
       auto b64 = holder->value("binaryData", json::object()).value(file.name, "");
       auto raw = kube::base64_decode(b64);
       auto text = raw ? gzip_decompress(*raw) : std::nullopt;

@@ -1,7 +1,8 @@
 #pragma once
 // A rule bundle: what one group of nodes runs, rendered into the ConfigMaps (and Secret) of the
 // cluster contract (operator/README.md "Bundle contract"):
-//   peregrine-bundle-<h>           manifest.json + files (identity in data, or gzip in binaryData)
+//   peregrine-bundle-<h>           manifest.json + files (identity in data when small, else
+//                                  packed: one gzip'd binaryData entry, each file a slice of it)
 //   peregrine-bundle-<h>-<i>       parts, when the gzip'd files still do not fit in one object
 //   Secret peregrine-bundle-<h>    the FalcoOutput credentials the outputs refer to
 // <h> = first 16 hex chars of the sha256 of the canonical content (canonical_content()), so two
@@ -53,6 +54,10 @@ struct BundleLimits {
   // Bytes of data per object before files are gzip'd / spilled into parts: under the API's
   // 1 MiB object limit with room for metadata and the manifest's growth.
   size_t object_budget = 900 * 1024;
+  // Bytes of file text above which the files are packed into one gzip'd entry even when they
+  // would fit as they are: every agent GETs, and the API server and every watcher serialise and
+  // parse, the whole object, and one compressed entry costs a fraction of a thousand texts.
+  size_t pack_above = 64 * 1024;
 };
 
 struct RenderedBundle {
@@ -68,6 +73,9 @@ constexpr const char* kBundleLabel = "peregrine.dev/bundle";
 constexpr const char* kBundlePartLabel = "peregrine.dev/bundle-part";
 constexpr const char* kPartOfLabel = "app.kubernetes.io/part-of";
 constexpr const char* kManifestKey = "manifest.json";
+// binaryData key of an object's packed files (encoding "pack"): base64 of the gzip of their
+// texts concatenated in manifest order; each file's manifest entry gives its offset and size.
+constexpr const char* kPackKey = "files.pack.gz";
 
 std::string file_name(size_t index, const std::string& ns, const std::string& name);
 std::string bundle_object_name(const std::string& hash);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "kube/bundle/bundle_manifest.h"
 #include "operator/codec.h"
 
 namespace peregrine::op {
@@ -100,18 +101,89 @@ TEST(Bundle, SmallBundleIsOneIdentityObject) {
   EXPECT_EQ(*back->outputs_yaml, *c.outputs_yaml);
 }
 
-TEST(Bundle, NearTheLimitFilesAreGzipped) {
+// What an agent or the audit webhook reads of a single-object bundle (kube/bundle).
+Result<kube::bundle::Bundle> read_as_agent(const json& main) {
+  auto manifest = kube::bundle::parse_manifest(main["data"]["manifest.json"].get<std::string>());
+  if (!manifest) return manifest.error();
+  return kube::bundle::assemble_bundle(*manifest, {{main["metadata"]["name"].get<std::string>(), main}}, nullptr);
+}
+
+TEST(Bundle, NearTheLimitFilesArePacked) {
   BundleContent c = sample(3, 4000);  // compressible: fits once gzip'd
   auto b = render_bundle(c, "ns", {.object_budget = 8000});
   ASSERT_TRUE(b) << b.error().message;
   ASSERT_EQ(b->config_maps.size(), 1u);
   const json& cm = b->config_maps[0];
   EXPECT_FALSE(cm["data"].contains("000-team-a-web0.yaml"));
-  ASSERT_TRUE(cm["binaryData"].contains("000-team-a-web0.yaml"));
-  EXPECT_EQ(b->manifest["files"][0]["encoding"], "gzip");
+  ASSERT_EQ(cm["binaryData"].size(), 1u);
+  ASSERT_TRUE(cm["binaryData"].contains(kPackKey));
+  EXPECT_EQ(b->manifest["files"][0]["encoding"], "pack");
   auto back = read_bundle(cm, no_parts);
   ASSERT_TRUE(back) << back.error().message;
   for (size_t i = 0; i < c.files.size(); ++i) EXPECT_EQ(back->files[i].text, c.files[i].text);
+}
+
+// A thousand FalcoRules fit as they are, but ship as one packed entry: one small object for
+// every agent to GET and parse. The same bytes read back through the operator's reader and the
+// agents' (kube/bundle), every file verified against its sha256.
+TEST(Bundle, ManyFilesArePackedAndReadByBothReaders) {
+  BundleContent c = sample(1000, 400);
+  c.outputs_yaml = "outputs:\n- type: stdout\n";
+  auto b = render_bundle(c, "peregrine-system");
+  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_EQ(b->config_maps.size(), 1u);
+  const json& cm = b->config_maps[0];
+  EXPECT_EQ(cm["data"].size(), 2u) << "manifest.json and outputs.yaml";
+  ASSERT_EQ(cm["binaryData"].size(), 1u);
+  // The hash follows the content, not the layout; the packed object is the smaller one.
+  auto unpacked = render_bundle(c, "peregrine-system", {.pack_above = 1u << 30});
+  ASSERT_TRUE(unpacked);
+  EXPECT_EQ(unpacked->name, b->name);
+  EXPECT_EQ(unpacked->manifest["files"][0]["encoding"], "identity");
+  EXPECT_LT(cm.dump().size(), unpacked->config_maps[0].dump().size());
+  const json& f = b->manifest["files"][999];
+  EXPECT_EQ(f["encoding"], "pack");
+  EXPECT_EQ(f["offset"], 999u * 400);
+  EXPECT_EQ(f["size"], 400u);
+  EXPECT_EQ(f["object"], b->name);
+
+  auto back = read_bundle(cm, no_parts);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_EQ(back->files.size(), 1000u);
+  for (size_t i = 0; i < c.files.size(); i += 99) {
+    EXPECT_EQ(back->files[i].text, c.files[i].text);
+    EXPECT_EQ(back->files[i].rule, c.files[i].rule);
+  }
+  auto agent = read_as_agent(cm);
+  ASSERT_TRUE(agent) << agent.error().message;
+  ASSERT_EQ(agent->files.size(), 1000u);
+  EXPECT_EQ(agent->hash, b->hash);
+  for (size_t i = 0; i < c.files.size(); ++i) {
+    EXPECT_EQ(agent->files[i].name, c.files[i].name);
+    EXPECT_EQ(agent->files[i].tenant, c.files[i].tenant);
+    EXPECT_EQ(agent->files[i].text, c.files[i].text);
+  }
+  ASSERT_TRUE(agent->outputs);
+  EXPECT_EQ(agent->outputs->text, *c.outputs_yaml);
+}
+
+TEST(Bundle, CorruptPackedFileIsDetected) {
+  auto b = render_bundle(sample(3, 4000), "ns", {.object_budget = 8000});
+  ASSERT_TRUE(b);
+  json cm = b->config_maps[0];
+  json m = json::parse(cm["data"]["manifest.json"].get<std::string>());
+  m["files"][1]["offset"] = 1;  // a slice that is not the file
+  cm["data"]["manifest.json"] = m.dump();
+  EXPECT_FALSE(read_bundle(cm, no_parts));
+  EXPECT_FALSE(read_as_agent(cm));
+  m["files"][1]["offset"] = 1u << 20;  // outside the pack
+  cm["data"]["manifest.json"] = m.dump();
+  auto bad = read_bundle(cm, no_parts);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("outside"), std::string::npos) << bad.error().message;
+  auto agent = read_as_agent(cm);
+  ASSERT_FALSE(agent);
+  EXPECT_NE(agent.error().message.find("outside"), std::string::npos) << agent.error().message;
 }
 
 TEST(Bundle, TooBigWhenGzippedSpillsIntoOwnedParts) {

@@ -42,6 +42,7 @@ Controller::Controller(std::shared_ptr<kube::Client> client, ControllerOptions o
                                              Caches{falco_rules_, falco_outputs_, nodes_, leases_, bundles_},
                                              options_.limits);
   reconciler_->set_outputs_renderer(make_outputs_renderer(client_));
+  reconciler_->set_gc_grace(options_.gc_grace);
 }
 
 Controller::~Controller() { stop(); }
@@ -204,14 +205,17 @@ void Controller::work() {
       metrics_.compiles += result->compiles;
       metrics_.renders += result->renders;
       const PassPhases& ph = result->phases;
-      metrics_.observe_phases({ph.read, ph.validate, ph.render, ph.plan_statuses, ph.write_bundles, ph.write_statuses});
+      metrics_.observe_phases(
+          {ph.read, ph.validate, ph.render, ph.plan_statuses, ph.write_bundles, ph.write_statuses, ph.collect_garbage});
       if (seconds >= kSlowPass) {
-        char line[320];
+        char line[400];
         std::snprintf(line, sizeof line,
                       "slow pass %.3f s: read %.3f, validate %.3f (%d compiles), render %.3f (%d rendered), "
-                      "plan statuses %.3f, write bundles %.3f, write statuses %.3f (%d written)",
+                      "plan statuses %.3f, write bundles %.3f, write statuses %.3f (%d written), "
+                      "collect garbage %.3f (%d deleted)",
                       seconds, ph.read, ph.validate, result->compiles, ph.render, result->renders, ph.plan_statuses,
-                      ph.write_bundles, ph.write_statuses, result->statuses_written);
+                      ph.write_bundles, ph.write_statuses, result->statuses_written, ph.collect_garbage,
+                      result->bundles_deleted);
         log(id + line);
       }
       metrics_.falco_rules = result->rules;

@@ -41,6 +41,7 @@ struct ControllerOptions {
   std::chrono::seconds lease_duration{15};
   std::chrono::milliseconds renew_deadline{10000}, retry_period{2000};
   BundleLimits limits;
+  std::chrono::milliseconds gc_grace{5000};  // Reconciler::set_gc_grace
   std::chrono::seconds prune_interval{60};  // FalcoAlert pruning while leading; 0: never
   alerts::PruneOptions prune;
   LogFn log;                     // null: stderr

@@ -44,11 +44,12 @@ class ControllerTest : public ::testing::Test {
     ASSERT_TRUE(client_->create(nodes_ref(), "", {{"metadata", {{"name", "node-2"}, {"labels", {{"pool", "db"}}}}}}));
   }
 
-  std::unique_ptr<Controller> start(BundleLimits limits = {}) {
+  std::unique_ptr<Controller> start(BundleLimits limits = {}, std::chrono::milliseconds gc_grace = 5s) {
     ControllerOptions o;
     o.ns = kNs;
     o.leader_elect = false;
     o.limits = limits;
+    o.gc_grace = gc_grace;
     o.resync = 200ms;
     o.log = [](const std::string&) {};
     auto c = std::make_unique<Controller>(client_, o);
@@ -85,6 +86,25 @@ class ControllerTest : public ::testing::Test {
     return f();
   }
 
+  // Creates or replaces node's agent Lease, live for `duration_seconds`, reporting `bundle`.
+  void report(const std::string& node, const std::string& bundle, int duration_seconds = 30) {
+    kube::LeaseRecord r;
+    r.holder_identity = node;
+    r.lease_duration_seconds = duration_seconds;
+    r.renew_time = std::chrono::system_clock::now();
+    const std::string name = "peregrine-agent-" + node;
+    json lease = {{"metadata", {{"name", name}, {"namespace", kNs},
+                                {"labels", {{"peregrine.dev/component", "agent"}, {"peregrine.dev/node", node}}},
+                                {"annotations", {{"peregrine.dev/bundle", bundle.substr(17)}}}}},
+                  {"spec", kube::lease_spec(r)}};
+    if (auto existing = client_->get(leases_ref(), kNs, name)) {
+      lease["metadata"]["resourceVersion"] = (*existing)["metadata"]["resourceVersion"];
+      ASSERT_TRUE(client_->update(leases_ref(), kNs, lease));
+    } else {
+      ASSERT_TRUE(client_->create(leases_ref(), kNs, lease));
+    }
+  }
+
   json condition(const std::string& ns, const std::string& name, const std::string& type) {
     auto fr = client_->get(falco_rules_ref(), ns, name);
     if (fr)
@@ -111,17 +131,8 @@ TEST_F(ControllerTest, BundlesAssignmentsAppliedAndGarbageCollection) {
   EXPECT_EQ(m["files"][1]["tenant"], "team-a");
 
   // Agent Leases reporting their bundles.
-  for (const auto& [node, bundle] : {std::pair{"node-1", b1}, std::pair{"node-2", b2}}) {
-    kube::LeaseRecord r;
-    r.holder_identity = node;
-    r.lease_duration_seconds = 30;
-    r.renew_time = std::chrono::system_clock::now();
-    json lease = {{"metadata", {{"name", std::string("peregrine-agent-") + node}, {"namespace", kNs},
-                                {"labels", {{"peregrine.dev/component", "agent"}, {"peregrine.dev/node", node}}},
-                                {"annotations", {{"peregrine.dev/bundle", bundle.substr(17)}}}}},
-                  {"spec", kube::lease_spec(r)}};
-    ASSERT_TRUE(client_->create(leases_ref(), kNs, lease));
-  }
+  report("node-1", b1);
+  report("node-2", b2);
   // A pass may run between the two Lease creates and count one live agent: wait for both.
   auto agents = [&](const std::string& ns, const std::string& name) {
     auto fr = client_->get(falco_rules_ref(), ns, name);
@@ -133,11 +144,49 @@ TEST_F(ControllerTest, BundlesAssignmentsAppliedAndGarbageCollection) {
   EXPECT_TRUE(eventually([&] { return agents("team-a", "web") == json({{"desired", 1}, {"applied", 1}}); }))
       << agents("team-a", "web");
 
-  // node-1's bundle is unused once the web rule is gone.
+  // node-1's bundle is unused once the web rule is gone, and collected once node-1 has moved on.
   ASSERT_TRUE(client_->remove(falco_rules_ref(), "team-a", "web"));
   ASSERT_TRUE(eventually([&] { return assignment("node-1") == b2; }));
+  report("node-1", b2);
   EXPECT_TRUE(eventually([&] { return !client_->get(config_maps_ref(), kNs, b1).ok(); }));
   EXPECT_TRUE(client_->get(config_maps_ref(), kNs, b2).ok());
+}
+
+// The rollout's old bundle stays while a live agent still runs it (so deleting it competes with
+// nothing on the rollout's path), goes in the first pass after the last agent moved on, and
+// never outlives the grace period for an agent that does not move.
+TEST_F(ControllerTest, UnusedBundleIsCollectedOnceNoLiveAgentRunsIt) {
+  apply_rule(kNs, "r", rule_text("R1"));
+  auto c = start({}, 1h);
+  ASSERT_TRUE(eventually([&] { return !assignment("node-1").empty(); }));
+  const std::string old_bundle = assignment("node-1");
+  report("node-1", old_bundle);
+  report("node-2", old_bundle);
+  apply_rule(kNs, "r", rule_text("R2"));
+  ASSERT_TRUE(eventually([&] { return assignment("node-1") != old_bundle && !assignment("node-1").empty(); }));
+  const std::string new_bundle = assignment("node-1");
+  report("node-1", new_bundle);
+  std::this_thread::sleep_for(600ms);  // three resync passes
+  EXPECT_TRUE(client_->get(config_maps_ref(), kNs, old_bundle).ok()) << "node-2 still runs it";
+  report("node-2", new_bundle);
+  EXPECT_TRUE(eventually([&] { return !client_->get(config_maps_ref(), kNs, old_bundle).ok(); }));
+  EXPECT_TRUE(client_->get(config_maps_ref(), kNs, new_bundle).ok());
+  c.reset();
+
+  // An agent that never moves keeps it for the grace period only; an expired Lease not at all.
+  c = start({}, 300ms);
+  apply_rule(kNs, "r", rule_text("R3"));
+  ASSERT_TRUE(eventually([&] { return assignment("node-1") != new_bundle && !assignment("node-1").empty(); }));
+  EXPECT_TRUE(eventually([&] { return !client_->get(config_maps_ref(), kNs, new_bundle).ok(); }));
+  c.reset();
+  const std::string third = assignment("node-1");
+  report("node-1", third, 1);
+  report("node-2", third, 1);
+  std::this_thread::sleep_for(1100ms);  // both Leases expired
+  c = start({}, 1h);
+  apply_rule(kNs, "r", rule_text("R4"));
+  ASSERT_TRUE(eventually([&] { return assignment("node-1") != third && !assignment("node-1").empty(); }));
+  EXPECT_TRUE(eventually([&] { return !client_->get(config_maps_ref(), kNs, third).ok(); }));
 }
 
 TEST_F(ControllerTest, AuditAssignmentNamesTheWholeSetAndKeepsItsBundle) {
@@ -170,15 +219,19 @@ TEST_F(ControllerTest, AuditAssignmentNamesTheWholeSetAndKeepsItsBundle) {
 
 TEST_F(ControllerTest, PartsAreOwnedAndDeletedWithTheirBundle) {
   // Comments of random letters: text gzip cannot shrink under the small budget.
+  // Two different texts: packed together, a repeated one would compress away.
   std::minstd_rand rng(1);
-  std::string big;
-  for (int i = 0; i < 40; ++i) {
-    big += rule_text("R" + std::to_string(i)) + "# ";
-    for (int k = 0; k < 60; ++k) big += char('a' + rng() % 26);
-    big += "\n";
-  }
-  apply_rule(kNs, "big", big);
-  apply_rule(kNs, "big2", big + "# two\n");
+  auto big = [&](const std::string& prefix) {
+    std::string text;
+    for (int i = 0; i < 40; ++i) {
+      text += rule_text(prefix + std::to_string(i)) + "# ";
+      for (int k = 0; k < 60; ++k) text += char('a' + rng() % 26);
+      text += "\n";
+    }
+    return text;
+  };
+  apply_rule(kNs, "big", big("R"));
+  apply_rule(kNs, "big2", big("S"));
   auto c = start({.object_budget = 4000});
   ASSERT_TRUE(eventually([&] { return !assignment("node-1").empty(); }));
   std::string bundle = assignment("node-1");

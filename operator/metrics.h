@@ -14,8 +14,9 @@ class Metrics {
  public:
   void observe_reconcile(double seconds, bool ok);
   // Seconds per phase of the last successful pass, in kPhaseNames order (reconciler.h's PassPhases).
-  static constexpr std::array<const char*, 6> kPhaseNames = {"read",          "validate",      "render",
-                                                             "plan_statuses", "write_bundles", "write_statuses"};
+  static constexpr std::array<const char*, 7> kPhaseNames = {"read",          "validate",      "render",
+                                                             "plan_statuses", "write_bundles", "write_statuses",
+                                                             "collect_garbage"};
   void observe_phases(const std::array<double, kPhaseNames.size()>& seconds);
   std::atomic<uint64_t> bundles{0};          // bundles in use after the last pass
   std::atomic<uint64_t> bundles_created{0};

@@ -282,6 +282,10 @@ Plan Planner::plan(const World& world) {
   for (const AgentState& a : agents)
     if (!holds.count(a.bundle_hash) && holds_.count(a.bundle_hash)) keep(a.bundle_hash, [] { return Holds{}; });
   holds_.clear();
+  // A FalcoRule without a nodeSelector is desired on every agent: its Applied count needs one
+  // look per bundle the agents run, not one per agent (1,000 FalcoRules x 100 agents otherwise).
+  std::map<std::string, int> agents_by_bundle;
+  for (const AgentState& a : agents) ++agents_by_bundle[a.bundle_hash];
 
   for (size_t i = 0; i < rules.size(); ++i) {
     const RuleInfo& r = rules[i];
@@ -322,12 +326,17 @@ Plan Planner::plan(const World& world) {
     if (accepted.status) ++plan.accepted;
 
     int desired = 0, applied = 0;
-    if (r.selector_error.empty())
+    if (r.selector.is_null()) {
+      desired = static_cast<int>(agents.size());
+      for (const auto& [hash, count] : agents_by_bundle)
+        if (auto h = holds.find(hash); h != holds.end() && h->second.count({r.uid, r.generation})) applied += count;
+    } else if (r.selector_error.empty()) {
       for (const AgentState& a : agents) {
         if (!selector_matches(r.selector, node_labels[a.node]).value()) continue;
         ++desired;
         if (auto h = holds.find(a.bundle_hash); h != holds.end() && h->second.count({r.uid, r.generation})) ++applied;
       }
+    }
     Condition applied_cond{"Applied", false, reason::kPending, "", r.generation};
     if (!accepted.status && verdict.chosen[i] != Chosen::kCurrent) {
       applied_cond.reason = reason::kNotAccepted;

@@ -197,10 +197,20 @@ void Reconciler::collect_garbage(const Plan& plan, const World& world, const Log
   else if (auto cm = client_->get(config_maps_ref(), ns_, kAuditAssignmentName); cm)
     if (auto it = (*cm)["data"].find(kAuditAssignmentKey); it != (*cm)["data"].end() && it->is_string())
       in_use.insert(*it);
+  std::set<std::string> running;  // bundle hashes live agents report
+  for (const json& l : world.agent_leases)
+    if (AgentState a = agent_state(l, world.now); a.live && !a.bundle_hash.empty()) running.insert(a.bundle_hash);
+  std::map<std::string, std::chrono::system_clock::time_point> unused_since;
   for (const json& o : world.bundle_objects) {
     if (is_part(o)) continue;
     const std::string name = name_of(o);
     if (in_use.count(name)) continue;
+    const std::string hash = o["metadata"].value("labels", json::object()).value(kBundleLabel, "");
+    auto since = unused_since_.try_emplace(name, world.now).first->second;
+    if (running.count(hash) && world.now - since < gc_grace_) {
+      unused_since[name] = since;
+      continue;
+    }
     // Parts and the Secret are owned by the main object; they are deleted here as well
     // rather than left to the garbage collector, so a cluster (or test server) without
     // cascading deletion does not accumulate them.
@@ -216,6 +226,7 @@ void Reconciler::collect_garbage(const Plan& plan, const World& world, const Log
     ++s.bundles_deleted;
     log("deleted unused bundle " + name);
   }
+  unused_since_ = std::move(unused_since);
 }
 
 // Every bundle of this plan holds the current outputs, so an agent runs the current generation
@@ -298,15 +309,17 @@ Result<ReconcileStats> Reconciler::run(const LogFn& log) {
   if (s.bundles_created || s.assignments_changed)
     log("bundles: " + std::to_string(plan.bundles.size()) + " in use, " + std::to_string(s.bundles_created) +
         " created; " + std::to_string(plan.accepted) + "/" + std::to_string(plan.rules) + " FalcoRules accepted");
-  collect_garbage(plan, world, log, s);
   s.phases.write_bundles = seconds_since(mark);
 
+  // Statuses before garbage: an Applied that just came true is not kept waiting on deletes.
   std::string status_errors;
   s.statuses_written += write_statuses(falco_rules_ref(), *caches_.falco_rules, plan.statuses, status_errors);
   if (caches_.falco_outputs)
     s.statuses_written += write_statuses(falco_outputs_ref(), *caches_.falco_outputs,
                                          output_statuses(output_verdicts, plan, world), status_errors);
   s.phases.write_statuses = seconds_since(mark);
+  collect_garbage(plan, world, log, s);
+  s.phases.collect_garbage = seconds_since(mark);
   if (!status_errors.empty()) return make_error("status writes failed:" + status_errors);
   return s;
 }

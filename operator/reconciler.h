@@ -9,7 +9,9 @@
 // Errors: API failures end the pass with an error (the caller requeues with backoff); what the
 // pass already wrote stays, and the next pass continues from the cluster's state.
 
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -54,8 +56,9 @@ struct PassPhases {
   double validate = 0;        // texts alone, the set, each node's subset
   double render = 0;          // bundles (cache hits cost a hash of their inputs)
   double plan_statuses = 0;   // Applied counts and the statuses that differ
-  double write_bundles = 0;   // bundle objects, assignments, garbage collection
+  double write_bundles = 0;   // bundle objects and assignments
   double write_statuses = 0;  // status subresource writes
+  double collect_garbage = 0; // deleting bundles nothing uses any more
 };
 
 struct ReconcileStats {
@@ -73,6 +76,12 @@ class Reconciler {
              BundleLimits limits = {});
 
   void set_outputs_renderer(OutputsRenderer renderer) { outputs_renderer_ = std::move(renderer); }
+  // How long a bundle nothing is assigned any more is kept while a live agent still reports
+  // running it (default 5 s). During a rollout that keeps the old bundle's deletion (and the
+  // DELETED watch events of a big object) out of the passes that move agents over and report
+  // Applied; a bundle no live agent runs goes at once, and an agent stuck on it does not keep it
+  // for longer than this.
+  void set_gc_grace(std::chrono::milliseconds grace) { gc_grace_ = grace; }
   // Re-reads the last accepted texts from the bundles in the cache (after becoming leader).
   void recover();
   Result<ReconcileStats> run(const LogFn& log);
@@ -101,6 +110,9 @@ class Reconciler {
   // Bundles whose every object this process has created or seen: later passes skip them
   // without a request. Forgotten when the bundle is deleted.
   std::set<std::string> complete_;
+  std::chrono::milliseconds gc_grace_{5000};
+  // Unused bundles still kept (see set_gc_grace), by name: when a pass first found them unused.
+  std::map<std::string, std::chrono::system_clock::time_point> unused_since_;
 };
 
 inline constexpr const char* kAssignmentsName = "peregrine-assignments";

@@ -2,18 +2,22 @@
 //
 // Runs the API test server and the real `peregrine operator` binary as child processes. Each
 // simulated agent is a thread that does what the agent does with the cluster contract: follow
-// peregrine-assignments (through one shared watch, see Assignments), GET its node's bundle when
-// the assignment changes, read the manifest, and write the hash into its Lease
+// peregrine-assignments (through one shared watch, see Assignments), fetch its node's bundle
+// when the assignment changes with the agent's reader (kube/bundle: the objects, the manifest,
+// every file verified against its sha256), and write the hash into its Lease
 // (peregrine.dev/bundle) with a fresh renewTime. For 1, 100 and
 // 1,000 FalcoRules, one FalcoRule is updated repeatedly; a sample is the time from the update
 // until its status says Applied=True for the new generation on all 100 agents (so it includes
 // the operator's status write, the strictest reading of "running on all agents").
 // Not a test: run by hand, record the figures in bench/RESULTS.md.
 //
-//   operator_bench [--rules 1,100,1000] [--samples N] [--peregrine PATH] [--operator-log FILE]
-// --samples: per rule count (default 30, 15 at 1,000); --peregrine: the binary to run (default
-// the one built beside this harness, so a before/after pair can share one harness);
-// --operator-log: where to copy the operator's log (its slow passes list their phase times).
+//   operator_bench [--rules 1,100,1000] [--samples N] [--peregrine PATH] [--apiserver PATH]
+//                  [--operator-log FILE] [--request-log FILE]
+// --samples: per rule count (default 30, 15 at 1,000); --peregrine, --apiserver: the operator
+// and API test server binaries to run (default the ones built beside this harness, so a
+// before/after pair can share one harness); --operator-log: where to copy the operator's log
+// (its slow passes list their phase times); --request-log: the API test server's log of every
+// request with its timings (test/apiserver/request_log.h).
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -34,6 +38,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "kube/bundle/bundle_fetch.h"
 #include "kube/client.h"
 #include "kube/lease_record.h"
 #include "kube/testing/api_test_server.h"
@@ -123,15 +128,16 @@ void agent(kube::Client& client, int index, Assignments& a, const std::atomic<bo
     // overwrote.
     if (!hash.empty() && std::chrono::steady_clock::now() - renewed > 10s) report(hash);
     if (bundle.empty() || bundle == current) continue;
-    auto cm = client.get(op::config_maps_ref(), kNs, bundle);
-    if (!cm) {
-      std::fprintf(stderr, "%s: GET %s: %s\n", node.c_str(), bundle.c_str(), cm.error().describe().c_str());
+    // The agent's own reader: the bundle's objects, the manifest, every file unpacked and
+    // checked against its sha256.
+    kube::bundle::BundleFetch fetched = kube::bundle::fetch_bundle(client, kNs, bundle);
+    if (!fetched.bundle) {
+      std::fprintf(stderr, "%s: bundle %s: %s\n", node.c_str(), bundle.c_str(), fetched.error.c_str());
       continue;
     }
-    json manifest = json::parse((*cm)["data"].value("manifest.json", "{}"));
-    if (report(manifest.value("hash", ""))) {
+    if (report(fetched.bundle->hash)) {
       current = bundle;
-      hash = manifest.value("hash", "");
+      hash = fetched.bundle->hash;
     }
   }
 }
@@ -163,7 +169,9 @@ struct Options {
   std::vector<int> rules = {1, 100, 1000};
   int samples = 0;  // 0: 30, 15 at 1,000
   std::string peregrine = PEREGRINE_BIN;
+  std::string apiserver;
   std::string operator_log;
+  std::string request_log;
 };
 
 bool parse(int argc, char** argv, Options& o) {
@@ -181,8 +189,12 @@ bool parse(int argc, char** argv, Options& o) {
       if (o.samples < 1) return false;
     } else if (a == "--peregrine" && (v = value())) {
       o.peregrine = v;
+    } else if (a == "--apiserver" && (v = value())) {
+      o.apiserver = v;
     } else if (a == "--operator-log" && (v = value())) {
       o.operator_log = v;
+    } else if (a == "--request-log" && (v = value())) {
+      o.request_log = v;
     } else {
       return false;
     }
@@ -195,10 +207,12 @@ int main(int argc, char** argv) {
   if (!parse(argc, argv, opts)) {
     std::fprintf(stderr,
                  "usage: operator_bench [--rules 1,100,1000 (ascending)] [--samples N] [--peregrine PATH]"
-                 " [--operator-log FILE]\n");
+                 " [--apiserver PATH] [--operator-log FILE] [--request-log FILE]\n");
     return 2;
   }
-  kube::testing::ApiTestServer server;
+  std::vector<std::string> server_args;
+  if (!opts.request_log.empty()) server_args = {"--request-log", opts.request_log};
+  kube::testing::ApiTestServer server(server_args, opts.apiserver);
   if (!server.ok()) return std::fprintf(stderr, "API test server did not start\n"), 1;
   kube::Client client(server.config());
   for (const char* f : {"/crds/peregrine.dev_falcorules.yaml", "/crds/peregrine.dev_falcooutputs.yaml"})
