@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "kube/testing/api_test_server.h"
+#include "audit-webhook/claims/claims_test_support.h"
 
 namespace peregrine::audit {
 namespace {
@@ -12,18 +12,12 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-constexpr const char* kNs = "peregrine-system";
+using testing::store_options;
+constexpr const char* kNs = testing::kClaimsNs;
 
 const kube::ResourceRef& leases() {
   static const kube::ResourceRef ref{"coordination.k8s.io", "v1", "leases", true};
   return ref;
-}
-
-ClaimStoreOptions store_options(const std::string& holder) {
-  ClaimStoreOptions o;
-  o.namespace_name = kNs;
-  o.holder = holder;
-  return o;
 }
 
 TEST(ClaimObjectName, HashOfTheWholeKey) {
@@ -38,18 +32,7 @@ TEST(ClaimObjectName, HashOfTheWholeKey) {
   EXPECT_NE(claim_object_name({"ab", "c", "r"}), claim_object_name({"a", "bc", "r"}));
 }
 
-class ClaimStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(server_.ok());
-    nlohmann::json ns = {{"metadata", {{"name", kNs}}}};
-    ASSERT_TRUE(client_.create({"", "v1", "namespaces", false}, "", ns).ok());
-  }
-
-  kube::testing::ApiTestServer server_;
-  kube::Client client_{server_.config()};
-  kube::FakeClock clock_;
-};
+using ClaimStoreTest = testing::ClaimsApiTest;
 
 TEST_F(ClaimStoreTest, FirstCreateWinsTheRestAreTaken) {
   ASSERT_TRUE(server_.ok());

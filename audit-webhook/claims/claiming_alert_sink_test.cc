@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "kube/testing/api_test_server.h"
+#include "audit-webhook/claims/claims_test_support.h"
 
 namespace peregrine::audit {
 namespace {
@@ -40,12 +40,7 @@ engine::Alert alert_of(const std::string& rule) {
   return a;
 }
 
-ClaimStoreOptions store_options(const std::string& holder) {
-  ClaimStoreOptions o;
-  o.namespace_name = "peregrine-system";
-  o.holder = holder;
-  return o;
-}
+using testing::store_options;
 
 ClaimingOptions sink_options() {
   ClaimingOptions o;
@@ -57,18 +52,7 @@ ClaimingOptions sink_options() {
 // Generous: only reached when a claim hangs, and then the test fails on the counters.
 constexpr auto kGrace = 60s;
 
-class ClaimingAlertSinkTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(server_.ok());
-    nlohmann::json ns = {{"metadata", {{"name", "peregrine-system"}}}};
-    ASSERT_TRUE(client_.create({"", "v1", "namespaces", false}, "", ns).ok());
-  }
-
-  kube::testing::ApiTestServer server_;
-  kube::Client client_{server_.config()};
-  kube::FakeClock clock_;
-};
+using ClaimingAlertSinkTest = testing::ClaimsApiTest;
 
 TEST_F(ClaimingAlertSinkTest, TwoReplicasRaiseEachAlertOnce) {
   ASSERT_TRUE(server_.ok());
