@@ -12,6 +12,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 KUBECTL_DIR = pathlib.Path("/usr/lib/google-cloud-sdk/bin")
 
 
+def peregrine_bin():
+    return os.environ.get("PEREGRINE_BIN", str(ROOT / "build" / "release" / "cmd" / "peregrine"))
+
+
 def apiserver_bin():
     return os.environ.get("PEREGRINE_APISERVER_BIN",
                           str(ROOT / "build" / "release" / "test" / "apiserver" / "peregrine-test-apiserver"))
@@ -127,3 +131,13 @@ class Kubectl:
     def popen(self, *args):
         return subprocess.Popen(self.argv(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=self.env)
+
+
+def start_cluster(work, found, namespaces):
+    """The API test server, a kubeconfig for it, and kubectl (1.32, or the first version found) with Peregrine's
+    CRDs and `namespaces` installed: (server, kubeconfig, kubectl)."""
+    server = ApiServer(work)
+    kubeconfig = server.write_kubeconfig(work / "kubeconfig")
+    kubectl = Kubectl(found.get("1.32") or next(iter(found.values())), kubeconfig, work)
+    kubectl.install_peregrine(namespaces)
+    return server, kubeconfig, kubectl

@@ -8,7 +8,6 @@ webhook; a changed FalcoRule alerts under its new rule after a hot reload in the
 tenant's FalcoRule only matches events of its namespace; a bundle that is wrong as written is
 refused (log and /metrics) while the last good rules keep alerting."""
 import json
-import os
 import pathlib
 import queue
 import signal
@@ -21,7 +20,7 @@ import urllib.request
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from kube_helpers import ApiServer, Kubectl, versions_under_test  # noqa: E402
+from kube_helpers import peregrine_bin, start_cluster, versions_under_test  # noqa: E402
 from test_audit_webhook import event_list, pki, post  # noqa: E402,F401  (pki: a fixture)
 from test_operator import Operator, free_port, get_json, wait_for  # noqa: E402
 
@@ -156,12 +155,9 @@ def audit_bundle(kubectl):
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, pki):  # noqa: F811
     assert FOUND, "no kubectl found"
-    binary = os.environ.get("PEREGRINE_BIN", str(ROOT / "build" / "release" / "cmd" / "peregrine"))
+    binary = peregrine_bin()
     work = tmp_path_factory.mktemp("audit-cluster")
-    server = ApiServer(work)
-    kubeconfig = server.write_kubeconfig(work / "kubeconfig")
-    kubectl = Kubectl(FOUND.get("1.32") or next(iter(FOUND.values())), kubeconfig, work)
-    kubectl.install_peregrine((NS, "team-a", "team-b", "default"))
+    server, kubeconfig, kubectl = start_cluster(work, FOUND, (NS, "team-a", "team-b", "default"))
     kubectl("apply", "-f", "-", stdin=OUTPUTS)
     operator = Operator(kubeconfig, work)
     webhook = ClusterWebhook(binary, pki, kubeconfig, work)

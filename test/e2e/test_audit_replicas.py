@@ -19,7 +19,7 @@ import threading
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from kube_helpers import ApiServer, Kubectl  # noqa: E402
+from kube_helpers import peregrine_bin, start_cluster  # noqa: E402
 from test_audit_cluster import (FOUND, NS, OUTPUTS, ClusterWebhook, audit_bundle, audit_event,  # noqa: E402
                                 falco_rule)
 from test_audit_webhook import event_list, pki, post  # noqa: E402,F401  (pki: a fixture)
@@ -88,12 +88,9 @@ def falcoalert_count(kubectl):
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, pki):  # noqa: F811
     assert FOUND, "no kubectl found"
-    binary = os.environ.get("PEREGRINE_BIN", str(ROOT / "build" / "release" / "cmd" / "peregrine"))
+    binary = peregrine_bin()
     work = tmp_path_factory.mktemp("audit-replicas")
-    server = ApiServer(work)
-    kubeconfig = server.write_kubeconfig(work / "kubeconfig")
-    kubectl = Kubectl(FOUND.get("1.32") or next(iter(FOUND.values())), kubeconfig, work)
-    kubectl.install_peregrine((NS, "default"))
+    server, kubeconfig, kubectl = start_cluster(work, FOUND, (NS, "default"))
     kubectl("apply", "-f", "-", stdin=OUTPUTS)
     kubectl("apply", "-f", "-", stdin=falco_rule(NS, "cm-replicas", RULE, "create", "configmaps"))
     operator = Operator(kubeconfig, work)

@@ -21,7 +21,7 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "fixtures" / "agent"))
 from agent_harness import Agent, fields, require_root  # noqa: E402
-from kube_helpers import ApiServer, Kubectl, versions_under_test  # noqa: E402
+from kube_helpers import start_cluster, versions_under_test  # noqa: E402
 from simulated_pod import SimulatedContainer  # noqa: E402
 from test_operator import Operator, free_port, get_json, wait_for  # noqa: E402
 
@@ -100,10 +100,7 @@ def world(tmp_path_factory):
     require_root()
     assert FOUND, "no kubectl found"
     work = tmp_path_factory.mktemp("flow")
-    server = ApiServer(work)
-    kubeconfig = server.write_kubeconfig(work / "kubeconfig")
-    kubectl = Kubectl(FOUND.get("1.32") or next(iter(FOUND.values())), kubeconfig, work)
-    kubectl.install_peregrine((NS, "team-a"))
+    server, kubeconfig, kubectl = start_cluster(work, FOUND, (NS, "team-a"))
     kubectl("apply", "-f", "-", stdin=NODE_OBJECT)
     kubectl("apply", "-n", NS, "-k", ROOT / "config" / "samples")
     kubectl("apply", "-f", "-", stdin=OUTPUTS)

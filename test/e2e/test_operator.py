@@ -6,7 +6,6 @@ and the other takes over when it dies."""
 import base64
 import datetime
 import json
-import os
 import pathlib
 import signal
 import socket
@@ -16,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from kube_helpers import Kubectl, versions_under_test
+from kube_helpers import Kubectl, peregrine_bin, versions_under_test
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NS = "peregrine-system"
@@ -53,10 +52,6 @@ metadata:
   name: node-1
   labels: {kubernetes.io/os: linux, kubernetes.io/hostname: node-1}
 """
-
-
-def peregrine_bin():
-    return os.environ.get("PEREGRINE_BIN", str(ROOT / "build" / "release" / "cmd" / "peregrine"))
 
 
 def free_port():
