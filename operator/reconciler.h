@@ -1,8 +1,9 @@
 #pragma once
 // One reconcile pass: read the world from the informer caches, plan (planner.h), and converge
 // the cluster to the plan — bundles created (main object first, then parts and the Secret owned
-// by it), the assignment ConfigMaps (nodes, audit webhook) updated, unused bundles deleted, FalcoRule statuses written
-// through the status subresource only when they change. Level-triggered: a pass does not
+// by it), the assignment ConfigMaps (nodes, audit webhook) updated, FalcoRule statuses written
+// through the status subresource only when they change, then unused bundles deleted (see
+// set_gc_grace). Level-triggered: a pass does not
 // care what event caused it, and a failed pass is simply run again.
 //
 // Thread-safety: run() is called from one thread at a time (the operator's worker).
