@@ -12,6 +12,11 @@
 // events whose type is in S. Macro memo cells stay shared with other rules: a macro folded for
 // S still computes the macro's true value for an event of S, which is what the cell holds.
 //
+// Macros are expanded at each use (as Falco expands them); a condition whose expansion passes
+// 16384 instructions (macros nesting shared macros) runs as its tree instead, unfolded. A
+// check whose true and false exits lead to the same place is not emitted: results never
+// change, though EvalCounters::missing_values may count fewer reads than the tree would.
+//
 // Immutable after build; evaluation is const and allocation-free (thread-safety as Program).
 
 #include <cstdint>
