@@ -77,40 +77,6 @@ Result<RawEventView> decode_event(std::span<const uint8_t> buf) {
   return view;
 }
 
-std::span<const uint8_t> RawEventView::param(uint32_t i) const {
-  if (i >= nparams_) return {};
-  return record_.subspan(offsets_[i], offsets_[i + 1] - offsets_[i]);
-}
-
-int RawEventView::index_of(std::string_view name) const {
-  const int i = param_index(type_, name);
-  return i < static_cast<int>(nparams_) ? i : -1;
-}
-
-ParamType RawEventView::type_of(uint32_t i) const {
-  return i < info_->params.size() ? info_->params[i].type : ParamType::kNone;
-}
-
-std::optional<int64_t> RawEventView::as_int(uint32_t i) const {
-  const ParamType type = type_of(i);
-  const uint32_t width = fixed_width(type);
-  const auto bytes = param(i);
-  if (width == 0 || bytes.size() != width) return std::nullopt;
-  if (width == 8) return load<int64_t>(bytes.data());
-  if (is_signed(type)) return load<int32_t>(bytes.data());
-  return static_cast<int64_t>(load<uint32_t>(bytes.data()));
-}
-
-std::optional<uint64_t> RawEventView::as_uint(uint32_t i) const {
-  const ParamType type = type_of(i);
-  const uint32_t width = fixed_width(type);
-  const auto bytes = param(i);
-  if (width == 0 || bytes.size() != width) return std::nullopt;
-  if (width == 8) return load<uint64_t>(bytes.data());
-  if (is_signed(type)) return static_cast<uint64_t>(static_cast<int64_t>(load<int32_t>(bytes.data())));
-  return load<uint32_t>(bytes.data());
-}
-
 std::optional<std::string_view> RawEventView::as_string(uint32_t i) const {
   const ParamType type = type_of(i);
   if (type != ParamType::kString && type != ParamType::kFsPath) return std::nullopt;
@@ -168,12 +134,6 @@ std::optional<T> by_name(const RawEventView& raw, std::string_view name,
 
 }  // namespace
 
-std::optional<int64_t> RawEventView::int_param(std::string_view name) const {
-  return by_name(*this, name, &RawEventView::as_int);
-}
-std::optional<uint64_t> RawEventView::uint_param(std::string_view name) const {
-  return by_name(*this, name, &RawEventView::as_uint);
-}
 std::optional<std::string_view> RawEventView::string_param(std::string_view name) const {
   return by_name(*this, name, &RawEventView::as_string);
 }
