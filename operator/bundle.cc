@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "kube/bundle/bundle_pack.h"
 #include "kube/config.h"
 #include "operator/codec.h"
 
@@ -21,29 +22,12 @@ json object_meta(const std::string& name, const std::string& ns, const std::stri
           {"labels", {{kPartOfLabel, "peregrine"}, {kBundleLabel, hash}}}};
 }
 
-enum class Layout { kIdentity, kPack, kGzip, kParts };
+enum class Layout { kIdentity, kGzip, kParts };
 
-// The manifest for a layout; `objects[i]` is where file i lives.
-json make_manifest(const BundleContent& c, const std::string& hash, Layout layout,
-                   const std::vector<std::string>& objects) {
+// What every layout's manifest carries besides the files.
+json manifest_base(const BundleContent& c, const std::string& hash) {
   const std::string main = bundle_object_name(hash);
-  json files = json::array(), rules = json::array(), secrets = json::array();
-  size_t offset = 0;
-  for (size_t i = 0; i < c.files.size(); ++i) {
-    const BundleFile& f = c.files[i];
-    json entry = {{"name", f.name},
-                  {"tenant", f.tenant},
-                  {"object", objects.empty() ? main : objects[i]},
-                  {"encoding", layout == Layout::kIdentity ? "identity" : layout == Layout::kPack ? "pack" : "gzip"},
-                  {"sha256", sha256_hex(f.text)}};
-    if (layout == Layout::kPack) {
-      entry["offset"] = offset;
-      entry["size"] = f.text.size();
-      offset += f.text.size();
-    }
-    files.push_back(std::move(entry));
-    rules.push_back(rule_json(f.rule));
-  }
+  json secrets = json::array();
   for (const SecretUse& s : c.secrets)
     secrets.push_back({{"dir", s.dir}, {"key", s.key}, {"secretKey", s.secret_key}});
   json outputs = nullptr;
@@ -52,11 +36,51 @@ json make_manifest(const BundleContent& c, const std::string& hash, Layout layou
                {"sha256", sha256_hex(*c.outputs_yaml)}};
   return {{"version", 1},
           {"hash", hash},
-          {"files", files},
           {"outputs", outputs},
           {"secret", c.secrets.empty() ? json(nullptr) : json(main)},
-          {"secrets", secrets},
-          {"rules", rules}};
+          {"secrets", secrets}};
+}
+
+json rules_json(const BundleContent& c) {
+  json rules = json::array();
+  for (const BundleFile& f : c.files) rules.push_back(rule_json(f.rule));
+  return rules;
+}
+
+// The manifest for a layout with a files list; `objects[i]` is where file i lives.
+json make_manifest(const BundleContent& c, const std::string& hash, Layout layout,
+                   const std::vector<std::string>& objects) {
+  const std::string main = bundle_object_name(hash);
+  json files = json::array();
+  for (size_t i = 0; i < c.files.size(); ++i) {
+    const BundleFile& f = c.files[i];
+    files.push_back({{"name", f.name},
+                     {"tenant", f.tenant},
+                     {"object", objects.empty() ? main : objects[i]},
+                     {"encoding", layout == Layout::kIdentity ? "identity" : "gzip"},
+                     {"sha256", sha256_hex(f.text)}});
+  }
+  json m = manifest_base(c, hash);
+  m["files"] = std::move(files);
+  m["rules"] = rules_json(c);
+  return m;
+}
+
+// The pack layout (kube/bundle/bundle_pack.h): the file list, the rules and the texts are in
+// one gzip'd entry; the manifest names it and its sha256, so it stays small however many files.
+json make_pack_manifest(const BundleContent& c, const std::string& hash, const std::string& pack) {
+  json m = manifest_base(c, hash);
+  m["pack"] = {{"object", bundle_object_name(hash)}, {"key", kPackKey}, {"sha256", sha256_hex(pack)},
+               {"size", pack.size()}};
+  return m;
+}
+
+// The uncompressed pack of a bundle's files.
+std::string pack_of(const BundleContent& c) {
+  std::vector<kube::bundle::PackedFile> files;
+  files.reserve(c.files.size());
+  for (const BundleFile& f : c.files) files.push_back({f.name, f.tenant, f.text});
+  return kube::bundle::write_pack(files, rules_json(c));
 }
 
 }  // namespace
@@ -96,11 +120,9 @@ Result<RenderedBundle> render_bundle(const BundleContent& c, const std::string& 
 
   std::string packed;
   if (identity_size > limits.pack_above || identity_size + manifest.dump().size() > limits.object_budget) {
-    std::string texts;
-    texts.reserve(identity_size);
-    for (const BundleFile& f : c.files) texts += f.text;
-    packed = base64_encode(gzip_compress(texts));
-    manifest = make_manifest(c, out.hash, Layout::kPack, {});
+    const std::string pack = pack_of(c);
+    packed = base64_encode(gzip_compress(pack));
+    manifest = make_pack_manifest(c, out.hash, pack);
   }
   if (packed.empty()) {
     main["data"] = json::object();
@@ -161,6 +183,38 @@ Result<RenderedBundle> render_bundle(const BundleContent& c, const std::string& 
   return out;
 }
 
+namespace {
+
+// The pack layout's files, rules included, once the whole pack matches its sha256.
+Result<std::vector<BundleFile>> read_pack(const std::string& main_name, const json& p,
+                                          const std::function<const json*(const std::string&)>& object) {
+  const std::string holder_name = p.value("object", main_name), key = p.value("key", kPackKey);
+  const json* holder = object(holder_name);
+  if (!holder) return make_error(main_name + ": object " + holder_name + " is missing");
+  auto raw = kube::base64_decode(holder->value("binaryData", json::object()).value(key, ""));
+  auto pack = raw ? gzip_decompress(*raw) : std::nullopt;
+  if (!pack) return make_error(main_name + ": " + holder_name + " has no valid " + key);
+  if (sha256_hex(*pack) != p.value("sha256", ""))
+    return make_error(main_name + ": " + key + " does not match its sha256");
+  auto contents = kube::bundle::parse_pack(*pack);
+  if (!contents) return make_error(main_name + ": " + contents.error().message);
+  if (contents->rules.size() != contents->files.size())
+    return make_error(main_name + ": " + key + " files and rules differ in length");
+  std::vector<BundleFile> out;
+  out.reserve(contents->files.size());
+  for (size_t i = 0; i < contents->files.size(); ++i) {
+    kube::bundle::PackedFile& f = contents->files[i];
+    const json& r = contents->rules[i];
+    if (!r.is_object())
+      return make_error(main_name + ": " + key + " rules[" + std::to_string(i) + "] is not an object");
+    RuleRef rule{r.value("namespace", ""), r.value("name", ""), r.value("uid", ""), r.value("generation", int64_t{0})};
+    out.push_back({std::move(f.name), std::move(f.tenant), std::move(f.text), std::move(rule)});
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<BundleContent> read_bundle(const json& main_object,
                                   const std::function<std::optional<json>(const std::string&)>& get_object) {
   const std::string main_name = main_object["metadata"].value("name", "");
@@ -169,11 +223,6 @@ Result<BundleContent> read_bundle(const json& main_object,
     return make_error(main_name + " has no manifest.json");
   json manifest = json::parse(data[kManifestKey].get<std::string>(), nullptr, false);
   if (manifest.is_discarded() || !manifest.is_object()) return make_error(main_name + ": manifest.json is not JSON");
-  const json files = manifest.value("files", json::array());
-  const json rules = manifest.value("rules", json::array());
-  if (!files.is_array() || !rules.is_array() || files.size() != rules.size())
-    return make_error(main_name + ": manifest files and rules differ in length");
-
   std::map<std::string, json> objects{{main_name, main_object}};
   auto object = [&](const std::string& name) -> const json* {
     if (auto it = objects.find(name); it != objects.end()) return &it->second;
@@ -183,6 +232,18 @@ Result<BundleContent> read_bundle(const json& main_object,
   };
 
   BundleContent out;
+  json files = manifest.value("files", json::array());
+  json rules = manifest.value("rules", json::array());
+  if (const json& p = manifest.value("pack", json()); p.is_object()) {
+    auto unpacked = read_pack(main_name, p, object);
+    if (!unpacked) return unpacked.error();
+    out.files = std::move(*unpacked);
+    files = json::array();
+    rules = json::array();
+  }
+  if (!files.is_array() || !rules.is_array() || files.size() != rules.size())
+    return make_error(main_name + ": manifest files and rules differ in length");
+
   std::map<std::string, std::string> packs;  // object → its unpacked files.pack.gz
   for (size_t i = 0; i < files.size(); ++i) {
     const json& f = files[i];

@@ -2,7 +2,8 @@
 // A rule bundle: what one group of nodes runs, rendered into the ConfigMaps (and Secret) of the
 // cluster contract (operator/README.md "Bundle contract"):
 //   peregrine-bundle-<h>           manifest.json + files (identity in data when small, else
-//                                  packed: one gzip'd binaryData entry, each file a slice of it)
+//                                  packed: one gzip'd binaryData entry holding the file list,
+//                                  the rules and the texts; the manifest names only the pack)
 //   peregrine-bundle-<h>-<i>       parts, when the gzip'd files still do not fit in one object
 //   Secret peregrine-bundle-<h>    the FalcoOutput credentials the outputs refer to
 // <h> = first 16 hex chars of the sha256 of the canonical content (canonical_content()), so two
@@ -73,8 +74,10 @@ constexpr const char* kBundleLabel = "peregrine.dev/bundle";
 constexpr const char* kBundlePartLabel = "peregrine.dev/bundle-part";
 constexpr const char* kPartOfLabel = "app.kubernetes.io/part-of";
 constexpr const char* kManifestKey = "manifest.json";
-// binaryData key of an object's packed files (encoding "pack"): base64 of the gzip of their
-// texts concatenated in manifest order; each file's manifest entry gives its offset and size.
+// binaryData key of the packed files: base64 of the gzip of the pack (kube/bundle/bundle_pack.h:
+// an index of names, tenants, sizes and rules, then the texts), which the manifest's `pack`
+// entry names with its sha256. (Bundles of the earlier packed layout, one manifest entry per
+// file with encoding "pack", offset and size, are still read.)
 constexpr const char* kPackKey = "files.pack.gz";
 
 std::string file_name(size_t index, const std::string& ns, const std::string& name);

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "kube/bundle/bundle_manifest.h"
+#include "kube/config.h"
 #include "operator/codec.h"
+#include "operator/planner.h"
 
 namespace peregrine::op {
 namespace {
@@ -117,7 +119,8 @@ TEST(Bundle, NearTheLimitFilesArePacked) {
   EXPECT_FALSE(cm["data"].contains("000-team-a-web0.yaml"));
   ASSERT_EQ(cm["binaryData"].size(), 1u);
   ASSERT_TRUE(cm["binaryData"].contains(kPackKey));
-  EXPECT_EQ(b->manifest["files"][0]["encoding"], "pack");
+  EXPECT_TRUE(b->manifest.contains("pack"));
+  EXPECT_FALSE(b->manifest.contains("files"));
   auto back = read_bundle(cm, no_parts);
   ASSERT_TRUE(back) << back.error().message;
   for (size_t i = 0; i < c.files.size(); ++i) EXPECT_EQ(back->files[i].text, c.files[i].text);
@@ -141,11 +144,17 @@ TEST(Bundle, ManyFilesArePackedAndReadByBothReaders) {
   EXPECT_EQ(unpacked->name, b->name);
   EXPECT_EQ(unpacked->manifest["files"][0]["encoding"], "identity");
   EXPECT_LT(cm.dump().size(), unpacked->config_maps[0].dump().size());
-  const json& f = b->manifest["files"][999];
-  EXPECT_EQ(f["encoding"], "pack");
-  EXPECT_EQ(f["offset"], 999u * 400);
-  EXPECT_EQ(f["size"], 400u);
-  EXPECT_EQ(f["object"], b->name);
+  // The manifest every agent parses does not grow with the files: they are listed in the pack.
+  const json& m = b->manifest;
+  EXPECT_FALSE(m.contains("files"));
+  EXPECT_FALSE(m.contains("rules"));
+  EXPECT_EQ(m["pack"]["object"], b->name);
+  EXPECT_EQ(m["pack"]["key"], kPackKey);
+  EXPECT_EQ(m["pack"]["sha256"].get<std::string>().size(), 64u);
+  EXPECT_GT(m["pack"]["size"].get<size_t>(), 1000u * 400);
+  EXPECT_LT(cm["data"]["manifest.json"].get<std::string>().size(), 512u) << cm["data"]["manifest.json"];
+  EXPECT_EQ(bundle_rules(cm).size(), 1000u);
+  EXPECT_TRUE(bundle_rules(cm).count({"uid-999", 3}));
 
   auto back = read_bundle(cm, no_parts);
   ASSERT_TRUE(back) << back.error().message;
@@ -167,23 +176,55 @@ TEST(Bundle, ManyFilesArePackedAndReadByBothReaders) {
   EXPECT_EQ(agent->outputs->text, *c.outputs_yaml);
 }
 
-TEST(Bundle, CorruptPackedFileIsDetected) {
+// One sha256 covers the whole pack: a changed byte anywhere in it, index or text, is refused by
+// both readers; a pack that matches its sha256 but is malformed (an index cut short, sizes that
+// do not add up) is refused too.
+TEST(Bundle, CorruptPackIsDetected) {
   auto b = render_bundle(sample(3, 4000), "ns", {.object_budget = 8000});
   ASSERT_TRUE(b);
-  json cm = b->config_maps[0];
-  json m = json::parse(cm["data"]["manifest.json"].get<std::string>());
-  m["files"][1]["offset"] = 1;  // a slice that is not the file
-  cm["data"]["manifest.json"] = m.dump();
-  EXPECT_FALSE(read_bundle(cm, no_parts));
-  EXPECT_FALSE(read_as_agent(cm));
-  m["files"][1]["offset"] = 1u << 20;  // outside the pack
-  cm["data"]["manifest.json"] = m.dump();
-  auto bad = read_bundle(cm, no_parts);
-  ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().message.find("outside"), std::string::npos) << bad.error().message;
-  auto agent = read_as_agent(cm);
-  ASSERT_FALSE(agent);
-  EXPECT_NE(agent.error().message.find("outside"), std::string::npos) << agent.error().message;
+  const json cm = b->config_maps[0];
+  auto raw = kube::base64_decode(cm["binaryData"][kPackKey].get<std::string>());
+  ASSERT_TRUE(raw);
+  const std::string pack = *gzip_decompress(*raw);
+  const size_t eol = pack.find('\n');
+  ASSERT_NE(eol, std::string::npos);
+  // `bytes` as the pack; `resign` writes its sha256 and size into the manifest.
+  auto with_pack = [&](const std::string& bytes, bool resign) {
+    json o = cm;
+    o["binaryData"][kPackKey] = base64_encode(gzip_compress(bytes));
+    if (resign) {
+      json m = json::parse(o["data"]["manifest.json"].get<std::string>());
+      m["pack"]["sha256"] = sha256_hex(bytes);
+      m["pack"]["size"] = bytes.size();
+      o["data"]["manifest.json"] = m.dump();
+    }
+    return o;
+  };
+  auto refused = [&](const json& o, const std::string& why) {
+    auto op = read_bundle(o, no_parts);
+    ASSERT_FALSE(op) << why;
+    EXPECT_NE(op.error().message.find(why), std::string::npos) << op.error().message;
+    auto agent = read_as_agent(o);
+    ASSERT_FALSE(agent) << why;
+    EXPECT_NE(agent.error().message.find(why), std::string::npos) << agent.error().message;
+    EXPECT_TRUE(bundle_rules(o).empty());
+  };
+  ASSERT_TRUE(read_bundle(with_pack(pack, false), no_parts));
+  ASSERT_TRUE(read_as_agent(with_pack(pack, false)));
+
+  std::string text_byte = pack;
+  text_byte[pack.size() - 100] ^= 1;
+  refused(with_pack(text_byte, false), "sha256");
+  std::string index_byte = pack;
+  index_byte[eol / 2] ^= 1;
+  refused(with_pack(index_byte, false), "sha256");
+  refused(with_pack(pack.substr(0, pack.size() - 1), false), "pack");
+
+  std::string cut_index = pack.substr(0, eol / 2) + pack.substr(eol);
+  refused(with_pack(cut_index, true), "index");
+  refused(with_pack(pack.substr(eol + 1), true), "index");
+  refused(with_pack(pack + "x", true), "follow the last file");
+  refused(with_pack(pack.substr(0, pack.size() - 1), true), "past the end");
 }
 
 TEST(Bundle, TooBigWhenGzippedSpillsIntoOwnedParts) {

@@ -113,6 +113,13 @@ std::set<std::pair<std::string, int64_t>> bundle_rules(const json& bundle_object
   if (it == data.end() || !it->is_string()) return out;
   json manifest = json::parse(it->get<std::string>(), nullptr, false);
   if (!manifest.is_object()) return out;
+  if (manifest.contains("pack")) {
+    // The pack layout keeps rules[] inside the pack, which is in the main object.
+    auto content = read_bundle(bundle_object, [](const std::string&) { return std::optional<json>(); });
+    if (content)
+      for (const BundleFile& f : content->files) out.emplace(f.rule.uid, f.rule.generation);
+    return out;
+  }
   for (const json& r : manifest.value("rules", json::array()))
     if (r.is_object()) out.emplace(r.value("uid", ""), r.value("generation", int64_t{0}));
   return out;

@@ -86,7 +86,8 @@ class Planner {
   std::map<std::string, Holds> holds_;                   // bundle hash → (uid, generation) it ships
 };
 
-// Which (uid, generation) pairs a bundle's main object says it holds (from manifest.json).
+// Which (uid, generation) pairs a bundle's main object says it holds (manifest.json's rules[],
+// or the pack's in the pack layout).
 std::set<std::pair<std::string, int64_t>> bundle_rules(const nlohmann::json& bundle_object);
 
 // The node an agent Lease reports for (label peregrine.dev/node, else spec.holderIdentity) and

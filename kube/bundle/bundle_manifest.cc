@@ -1,9 +1,12 @@
 #include "kube/bundle/bundle_manifest.h"
 
+#include <algorithm>
+
 #include <openssl/evp.h>
 #include <zlib.h>
 
 
+#include "kube/bundle/bundle_pack.h"
 #include "kube/config.h"
 
 namespace peregrine::kube::bundle {
@@ -52,6 +55,7 @@ Result<ManifestFile> parse_file(const nlohmann::json& f, const std::string& wher
 std::set<std::string> Manifest::objects() const {
   std::set<std::string> out;
   for (const ManifestFile& f : files) out.insert(f.object);
+  if (pack) out.insert(pack->object);
   if (outputs) out.insert(outputs->object);
   return out;
 }
@@ -64,9 +68,21 @@ Result<Manifest> parse_manifest(const std::string& text) {
   if (m.version != 1) return make_error("manifest.json: unsupported version " + std::to_string(m.version));
   m.hash = str(j, "hash");
   auto files = j.find("files");
-  if (files == j.end() || !files->is_array()) return make_error("manifest.json: no files list");
+  if (auto pack = j.find("pack"); pack != j.end()) {
+    if (files != j.end()) return make_error("manifest.json: both a pack and a files list");
+    if (!pack->is_object()) return make_error("manifest.json: pack is not an object");
+    ManifestPack p{str(*pack, "object"), str(*pack, "key"), str(*pack, "sha256"), 0};
+    auto size = pack->find("size");
+    if (p.object.empty() || p.key.empty() || p.sha256.size() != 64 || size == pack->end() ||
+        !size->is_number_unsigned())
+      return make_error("manifest.json: pack needs object, key, sha256 and size");
+    p.size = size->get<size_t>();
+    m.pack = std::move(p);
+  } else if (files == j.end() || !files->is_array()) {
+    return make_error("manifest.json: no files list");
+  }
   std::set<std::string> names;
-  for (size_t i = 0; i < files->size(); ++i) {
+  for (size_t i = 0; files != j.end() && i < files->size(); ++i) {
     auto f = parse_file((*files)[i], "files[" + std::to_string(i) + "]", true);
     if (!f) return f.error();
     if (!names.insert(f->name).second) return make_error("manifest.json: file " + f->name + " listed twice");
@@ -194,6 +210,35 @@ Result<BundleFile> verified(const ManifestFile& f, const std::map<std::string, n
   return BundleFile{f.name, f.tenant, std::move(*text)};
 }
 
+// The pack layout's files: the whole pack checked against its one sha256, then split.
+Result<std::vector<BundleFile>> unpack_files(const ManifestPack& p,
+                                             const std::map<std::string, nlohmann::json>& objects) {
+  const std::string where = p.key + " of " + p.object;
+  auto obj = objects.find(p.object);
+  if (obj == objects.end()) return make_error("pack: object " + p.object + " is missing");
+  auto data = obj->second.find("binaryData");
+  if (data == obj->second.end() || !data->is_object() || !data->contains(p.key) || !(*data)[p.key].is_string())
+    return make_error("pack: no " + where);
+  auto decoded = kube::base64_decode((*data)[p.key].get<std::string>());
+  if (!decoded) return make_error("pack: " + where + " is not base64");
+  // The manifest says how big the pack is: inflating further is already wrong.
+  auto pack = gunzip(*decoded, std::min(p.size, size_t{64} << 20));
+  if (!pack) return make_error("pack: " + where + ": " + pack.error().message);
+  if (pack->size() != p.size)
+    return make_error("pack: " + where + " is " + std::to_string(pack->size()) + " bytes, manifest says " +
+                      std::to_string(p.size));
+  std::string actual = sha256_hex(*pack);
+  if (actual != p.sha256)
+    return make_error("pack: " + where + ": sha256 mismatch (manifest " + p.sha256.substr(0, 16) + "..., content " +
+                      actual.substr(0, 16) + "...)");
+  auto contents = parse_pack(*pack);
+  if (!contents) return contents.error();
+  std::vector<BundleFile> out;
+  out.reserve(contents->files.size());
+  for (PackedFile& f : contents->files) out.push_back({std::move(f.name), std::move(f.tenant), std::move(f.text)});
+  return out;
+}
+
 }  // namespace
 
 Result<Bundle> assemble_bundle(const Manifest& manifest, const std::map<std::string, nlohmann::json>& objects,
@@ -201,6 +246,11 @@ Result<Bundle> assemble_bundle(const Manifest& manifest, const std::map<std::str
   Bundle bundle;
   bundle.hash = manifest.hash;
   Packs packs;
+  if (manifest.pack) {
+    auto files = unpack_files(*manifest.pack, objects);
+    if (!files) return files.error();
+    bundle.files = std::move(*files);
+  }
   for (const ManifestFile& f : manifest.files) {
     auto file = verified(f, objects, packs);
     if (!file) return file.error();

@@ -4,7 +4,9 @@
 // in load order, each under its name in `data` (encoding identity) or `binaryData` (gzip) of
 // the object it names — the main ConfigMap or a part `peregrine-bundle-<h>-<i>` — or, packed
 // (encoding pack), as a slice (offset, size) of that object's one gzip'd `files.pack.gz`; with
-// the sha256 of its uncompressed text.
+// the sha256 of its uncompressed text. A large bundle's manifest may instead name one `pack`
+// (kube/bundle/bundle_pack.h): the file list and texts are then inside that entry, checked by
+// its one sha256.
 //
 // parse_manifest() reads manifest.json; assemble_bundle() takes the fetched objects and
 // returns the verified texts. Every error is one line naming the file or object at fault.
@@ -41,15 +43,25 @@ struct ManifestSecret {
   std::string secret_key;  // the key in the bundle Secret
 };
 
+// The pack layout: every file is in the gzip'd binaryData `key` of `object`; `sha256` and
+// `size` are of the uncompressed pack.
+struct ManifestPack {
+  std::string object;
+  std::string key;
+  std::string sha256;
+  size_t size = 0;
+};
+
 struct Manifest {
   int version = 0;
   std::string hash;
-  std::vector<ManifestFile> files;
+  std::vector<ManifestFile> files;  // empty when `pack` holds them
+  std::optional<ManifestPack> pack;
   std::optional<ManifestFile> outputs;
   std::string secret;  // the bundle Secret's name; empty when none
   std::vector<ManifestSecret> secrets;
 
-  // Every ConfigMap the files and the outputs live in (the main object included).
+  // Every ConfigMap the files, the pack and the outputs live in (the main object included).
   std::set<std::string> objects() const;
 };
 

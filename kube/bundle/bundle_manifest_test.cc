@@ -8,6 +8,7 @@
 #include <sstream>
 #include <sys/stat.h>
 
+#include "kube/bundle/bundle_pack.h"
 #include "kube/bundle/bundle_store.h"
 
 namespace peregrine::kube::bundle {
@@ -220,6 +221,80 @@ TEST(BundleManifest, AssemblesPackedFiles) {
   EXPECT_FALSE(parse_manifest(no_size.manifest.dump()));
   no_size.manifest["files"][2]["size"] = -1;
   EXPECT_FALSE(parse_manifest(no_size.manifest.dump()));
+}
+
+// The pack layout: the manifest names one pack; its index lists the files, and its one sha256
+// covers the index and the texts. 1,000 files in load order, next to outputs and a secret.
+TEST(BundleManifest, AssemblesPackLayout) {
+  Fixture f;
+  const std::string main = "peregrine-bundle-0123456789abcdef";
+  std::vector<PackedFile> files;
+  nlohmann::json rules = nlohmann::json::array();
+  for (int i = 0; i < 1000; ++i) {
+    files.push_back({"f" + std::to_string(1000 + i) + ".yaml", i % 2 ? "team-a" : "",
+                     "- list: l" + std::to_string(i) + "\n  items: [" + std::to_string(i) + "]\n"});
+    rules.push_back({{"uid", "u" + std::to_string(i)}});
+  }
+  const std::string pack = write_pack(files, rules);
+  auto with_pack = [&](const std::string& bytes, const std::string& sha, size_t size) {
+    Fixture g = f;
+    g.manifest.erase("files");
+    g.manifest.erase("rules");
+    g.manifest["pack"] = {{"object", main}, {"key", kPackKey}, {"sha256", sha}, {"size", size}};
+    g.objects.erase(main + "-1");
+    g.objects[main]["binaryData"] = {{kPackKey, base64(gzip(bytes))}};
+    return g;
+  };
+  Fixture good = with_pack(pack, sha256_hex(pack), pack.size());
+  auto m = parse_manifest(good.manifest.dump());
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(m->objects(), std::set<std::string>{main});
+  EXPECT_LT(good.manifest.dump().size(), 1024u);
+  auto b = good.assemble();
+  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_EQ(b->files.size(), 1000u);
+  for (size_t i = 0; i < files.size(); ++i) {
+    EXPECT_EQ(b->files[i].name, files[i].name);
+    EXPECT_EQ(b->files[i].tenant, files[i].tenant);
+    EXPECT_EQ(b->files[i].text, files[i].text);
+  }
+  ASSERT_TRUE(b->outputs);
+  EXPECT_EQ(b->outputs->text, kOutputs);
+  ASSERT_EQ(b->secrets.size(), 1u);
+
+  auto refused = [](const Fixture& g, const std::string& why) {
+    auto r = g.assemble();
+    ASSERT_FALSE(r) << why;
+    EXPECT_NE(r.error().message.find(why), std::string::npos) << r.error().message;
+  };
+  std::string flipped = pack;
+  flipped[pack.size() / 2] ^= 1;
+  refused(with_pack(flipped, sha256_hex(pack), pack.size()), "sha256 mismatch");
+  refused(with_pack(pack + "x", sha256_hex(pack), pack.size()), "inflates past");
+  refused(with_pack(pack.substr(1), sha256_hex(pack), pack.size()), "bytes, manifest says");
+  // Malformed packs that match their sha256 (an operator bug, not corruption on the way).
+  const size_t eol = pack.find('\n');
+  for (const std::string& bad : {pack.substr(0, eol / 2) + pack.substr(eol), pack.substr(0, eol / 2),
+                                 pack.substr(eol + 1)})
+    refused(with_pack(bad, sha256_hex(bad), bad.size()), "index");
+  std::string extra = pack + "x", cut = pack.substr(0, pack.size() - 1);
+  refused(with_pack(extra, sha256_hex(extra), extra.size()), "1 bytes follow the last file");
+  refused(with_pack(cut, sha256_hex(cut), cut.size()), "runs past the end");
+  std::vector<PackedFile> twice = {files[0], files[0]};
+  std::string dup = write_pack(twice, nullptr);
+  refused(with_pack(dup, sha256_hex(dup), dup.size()), "listed twice");
+  std::string escape = write_pack({{"../x.yaml", "", "a"}}, nullptr);
+  refused(with_pack(escape, sha256_hex(escape), escape.size()), "no usable name");
+
+  Fixture no_pack = good;
+  no_pack.objects[main].erase("binaryData");
+  refused(no_pack, "no files.pack.gz");
+  Fixture both = good;
+  both.manifest["files"] = nlohmann::json::array();
+  EXPECT_FALSE(parse_manifest(both.manifest.dump()));
+  Fixture no_sha = good;
+  no_sha.manifest["pack"].erase("sha256");
+  EXPECT_FALSE(parse_manifest(no_sha.manifest.dump()));
 }
 
 TEST(BundleManifest, RefusesBadManifests) {
