@@ -215,9 +215,18 @@ Result<std::vector<BundleFile>> read_pack(const std::string& main_name, const js
 
 }  // namespace
 
-Result<BundleContent> read_bundle(const json& main_object,
-                                  const std::function<std::optional<json>(const std::string&)>& get_object) {
-  const std::string main_name = main_object["metadata"].value("name", "");
+namespace {
+
+std::string object_name(const json& object) {
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return "";
+  auto name = meta->find("name");
+  return name != meta->end() && name->is_string() ? name->get<std::string>() : "";
+}
+
+Result<BundleContent> read_bundle_fields(const json& main_object,
+                                         const std::function<std::optional<json>(const std::string&)>& get_object) {
+  const std::string main_name = object_name(main_object);
   const json& data = main_object.value("data", json::object());
   if (!data.contains(kManifestKey) || !data[kManifestKey].is_string())
     return make_error(main_name + " has no manifest.json");
@@ -244,7 +253,6 @@ Result<BundleContent> read_bundle(const json& main_object,
   if (!files.is_array() || !rules.is_array() || files.size() != rules.size())
     return make_error(main_name + ": manifest files and rules differ in length");
 
-  std::map<std::string, std::string> packs;  // object → its unpacked files.pack.gz
   for (size_t i = 0; i < files.size(); ++i) {
     const json& f = files[i];
     BundleFile file;
@@ -253,23 +261,7 @@ Result<BundleContent> read_bundle(const json& main_object,
     const json* holder = object(f.value("object", main_name));
     if (!holder) return make_error(main_name + ": object " + f.value("object", "") + " is missing");
     const std::string encoding = f.value("encoding", "identity");
-    if (encoding == "pack") {
-      const std::string holder_name = f.value("object", main_name);
-      auto it = packs.find(holder_name);
-      if (it == packs.end()) {
-        auto raw = kube::base64_decode(holder->value("binaryData", json::object()).value(kPackKey, ""));
-        auto text = raw ? gzip_decompress(*raw) : std::nullopt;
-        if (!text) return make_error(main_name + ": " + holder_name + " has no valid " + kPackKey);
-        it = packs.emplace(holder_name, std::move(*text)).first;
-      }
-      const json offset_json = f.value("offset", json()), size_json = f.value("size", json());
-      if (!offset_json.is_number_unsigned() || !size_json.is_number_unsigned())
-        return make_error(main_name + ": " + file.name + " has no offset and size in " + kPackKey);
-      const size_t offset = offset_json.get<size_t>(), size = size_json.get<size_t>();
-      if (offset > it->second.size() || size > it->second.size() - offset)
-        return make_error(main_name + ": " + file.name + " lies outside " + kPackKey);
-      file.text = it->second.substr(offset, size);
-    } else if (encoding == "gzip") {
+    if (encoding == "gzip") {
       auto b64 = holder->value("binaryData", json::object()).value(file.name, "");
       auto raw = kube::base64_decode(b64);
       auto text = raw ? gzip_decompress(*raw) : std::nullopt;
@@ -292,6 +284,20 @@ Result<BundleContent> read_bundle(const json& main_object,
   for (const json& s : manifest.value("secrets", json::array()))
     out.secrets.push_back({s.value("dir", ""), s.value("key", ""), s.value("secretKey", ""), ""});
   return out;
+}
+
+}  // namespace
+
+Result<BundleContent> read_bundle(const json& main_object,
+                                  const std::function<std::optional<json>(const std::string&)>& get_object) {
+  // manifest.json and the pack index are JSON inside a string: the API server checks none of
+  // their types, and anyone who may write ConfigMaps in the namespace can change them. A field
+  // of the wrong type is a refused bundle, not an exception out of json::value().
+  try {
+    return read_bundle_fields(main_object, get_object);
+  } catch (const json::exception& e) {
+    return make_error(object_name(main_object) + ": " + e.what());
+  }
 }
 
 }  // namespace peregrine::op

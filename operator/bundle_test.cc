@@ -1,8 +1,9 @@
 #include "operator/bundle.h"
 
-#include <random>
-
 #include <gtest/gtest.h>
+
+#include <functional>
+#include <random>
 
 #include "kube/bundle/bundle_manifest.h"
 #include "kube/config.h"
@@ -225,6 +226,28 @@ TEST(Bundle, CorruptPackIsDetected) {
   refused(with_pack(pack.substr(eol + 1), true), "index");
   refused(with_pack(pack + "x", true), "follow the last file");
   refused(with_pack(pack.substr(0, pack.size() - 1), true), "past the end");
+}
+
+// manifest.json is JSON inside a string, its types checked by nobody before the readers: a
+// field of the wrong type is a refused bundle (or no rules), never an exception.
+TEST(Bundle, WronglyTypedManifestFieldsAreRefused) {
+  auto b = render_bundle(sample(2), "ns");
+  ASSERT_TRUE(b);
+  auto with_manifest = [&](const std::function<void(json&)>& edit) {
+    json o = b->config_maps[0];
+    json m = json::parse(o["data"]["manifest.json"].get<std::string>());
+    edit(m);
+    o["data"]["manifest.json"] = m.dump();
+    return o;
+  };
+  ASSERT_TRUE(read_bundle(with_manifest([](json&) {}), no_parts));
+  EXPECT_FALSE(read_bundle(with_manifest([](json& m) { m["files"][0]["name"] = 7; }), no_parts));
+  EXPECT_FALSE(read_bundle(with_manifest([](json& m) { m["files"][0]["sha256"] = json::array(); }), no_parts));
+  EXPECT_FALSE(read_bundle(with_manifest([](json& m) { m["rules"][1]["generation"] = "three"; }), no_parts));
+  EXPECT_TRUE(bundle_rules(with_manifest([](json& m) { m["rules"][1]["uid"] = 5; })).empty());
+  auto no_metadata = b->config_maps[0];
+  no_metadata.erase("metadata");
+  EXPECT_FALSE(read_bundle(no_metadata, no_parts)) << "files name their object by the bundle's own name";
 }
 
 TEST(Bundle, TooBigWhenGzippedSpillsIntoOwnedParts) {

@@ -120,8 +120,12 @@ std::set<std::pair<std::string, int64_t>> bundle_rules(const json& bundle_object
       for (const BundleFile& f : content->files) out.emplace(f.rule.uid, f.rule.generation);
     return out;
   }
-  for (const json& r : manifest.value("rules", json::array()))
-    if (r.is_object()) out.emplace(r.value("uid", ""), r.value("generation", int64_t{0}));
+  try {  // JSON inside a string: its types are unchecked (see read_bundle)
+    for (const json& r : manifest.value("rules", json::array()))
+      if (r.is_object()) out.emplace(r.value("uid", ""), r.value("generation", int64_t{0}));
+  } catch (const json::exception&) {
+    out.clear();
+  }
   return out;
 }
 

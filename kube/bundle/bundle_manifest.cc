@@ -36,15 +36,8 @@ Result<ManifestFile> parse_file(const nlohmann::json& f, const std::string& wher
     return make_error("manifest.json: " + where + " has no usable name '" + file.name + "'");
   }
   if (file.object.empty()) return make_error("manifest.json: " + file.name + " names no object");
-  if (file.encoding != "identity" && file.encoding != "gzip" && file.encoding != "pack") {
+  if (file.encoding != "identity" && file.encoding != "gzip") {
     return make_error("manifest.json: " + file.name + " has unknown encoding '" + file.encoding + "'");
-  }
-  if (file.encoding == "pack") {
-    auto offset = f.find("offset"), size = f.find("size");
-    if (offset == f.end() || size == f.end() || !offset->is_number_unsigned() || !size->is_number_unsigned())
-      return make_error("manifest.json: packed file " + file.name + " has no offset and size");
-    file.offset = offset->get<size_t>();
-    file.size = size->get<size_t>();
   }
   if (needs_sha && file.sha256.size() != 64) return make_error("manifest.json: " + file.name + " has no sha256");
   return file;
@@ -156,32 +149,9 @@ Result<std::string> gunzip(const std::string& bytes, size_t limit) {
 
 namespace {
 
-// Each object's files.pack.gz, unpacked once for all the files it holds.
-using Packs = std::map<std::string, std::string>;
-
-Result<std::string> packed_text(const ManifestFile& f, const nlohmann::json& object, Packs& packs) {
-  auto unpacked = packs.find(f.object);
-  if (unpacked == packs.end()) {
-    auto data = object.find("binaryData");
-    if (data == object.end() || !data->is_object() || !data->contains(kPackKey) || !(*data)[kPackKey].is_string())
-      return make_error(f.name + ": no " + kPackKey + " in binaryData of " + f.object);
-    auto decoded = kube::base64_decode((*data)[kPackKey].get<std::string>());
-    if (!decoded) return make_error(f.name + ": " + kPackKey + " of " + f.object + " is not base64");
-    auto text = gunzip(*decoded);
-    if (!text) return make_error(f.name + ": " + kPackKey + " of " + f.object + ": " + text.error().message);
-    unpacked = packs.emplace(f.object, std::move(*text)).first;
-  }
-  const std::string& all = unpacked->second;
-  if (f.offset > all.size() || f.size > all.size() - f.offset)
-    return make_error(f.name + ": lies outside " + kPackKey + " of " + f.object);
-  return all.substr(f.offset, f.size);
-}
-
-Result<std::string> file_text(const ManifestFile& f, const std::map<std::string, nlohmann::json>& objects,
-                              Packs& packs) {
+Result<std::string> file_text(const ManifestFile& f, const std::map<std::string, nlohmann::json>& objects) {
   auto obj = objects.find(f.object);
   if (obj == objects.end()) return make_error(f.name + ": object " + f.object + " is missing");
-  if (f.encoding == "pack") return packed_text(f, obj->second, packs);
   const char* field = f.encoding == "gzip" ? "binaryData" : "data";
   auto data = obj->second.find(field);
   if (data == obj->second.end() || !data->is_object() || !data->contains(f.name) || !(*data)[f.name].is_string()) {
@@ -196,9 +166,8 @@ Result<std::string> file_text(const ManifestFile& f, const std::map<std::string,
   return std::move(*text);
 }
 
-Result<BundleFile> verified(const ManifestFile& f, const std::map<std::string, nlohmann::json>& objects,
-                            Packs& packs) {
-  auto text = file_text(f, objects, packs);
+Result<BundleFile> verified(const ManifestFile& f, const std::map<std::string, nlohmann::json>& objects) {
+  auto text = file_text(f, objects);
   if (!text) return text.error();
   if (!f.sha256.empty()) {
     std::string actual = sha256_hex(*text);
@@ -245,19 +214,18 @@ Result<Bundle> assemble_bundle(const Manifest& manifest, const std::map<std::str
                                const nlohmann::json* secret) {
   Bundle bundle;
   bundle.hash = manifest.hash;
-  Packs packs;
   if (manifest.pack) {
     auto files = unpack_files(*manifest.pack, objects);
     if (!files) return files.error();
     bundle.files = std::move(*files);
   }
   for (const ManifestFile& f : manifest.files) {
-    auto file = verified(f, objects, packs);
+    auto file = verified(f, objects);
     if (!file) return file.error();
     bundle.files.push_back(std::move(*file));
   }
   if (manifest.outputs) {
-    auto file = verified(*manifest.outputs, objects, packs);
+    auto file = verified(*manifest.outputs, objects);
     if (!file) return file.error();
     bundle.outputs = std::move(*file);
   }

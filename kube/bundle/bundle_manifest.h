@@ -2,9 +2,8 @@
 // A rule bundle as the operator publishes it (cluster contract, /work/shared/DESIGN.md and
 // kube/bundle/README.md): ConfigMap `peregrine-bundle-<h>` whose `manifest.json` lists the files
 // in load order, each under its name in `data` (encoding identity) or `binaryData` (gzip) of
-// the object it names — the main ConfigMap or a part `peregrine-bundle-<h>-<i>` — or, packed
-// (encoding pack), as a slice (offset, size) of that object's one gzip'd `files.pack.gz`; with
-// the sha256 of its uncompressed text. A large bundle's manifest may instead name one `pack`
+// the object it names — the main ConfigMap or a part `peregrine-bundle-<h>-<i>` — with the
+// sha256 of its uncompressed text. A large bundle's manifest instead names one `pack`
 // (kube/bundle/bundle_pack.h): the file list and texts are then inside that entry, checked by
 // its one sha256.
 //
@@ -28,13 +27,11 @@ struct ManifestFile {
   std::string name;
   std::string tenant;  // "" for cluster-wide files
   std::string object;  // the ConfigMap holding the text
-  std::string encoding;  // "identity", "gzip" or "pack"
+  std::string encoding;  // "identity" or "gzip"
   std::string sha256;  // lower-case hex of the uncompressed text
-  // "pack": the text is bytes [offset, offset + size) of the object's unpacked kPackKey.
-  size_t offset = 0, size = 0;
 };
 
-// binaryData key of an object's packed files: base64 of the gzip of their texts, concatenated.
+// binaryData key of the pack layout's one entry (bundle_pack.h).
 inline constexpr const char* kPackKey = "files.pack.gz";
 
 struct ManifestSecret {

@@ -171,56 +171,14 @@ TEST(BundleManifest, MissingPartOrKeyIsAnError) {
   EXPECT_NE(b.error().message.find("has no key team-a.hook.token"), std::string::npos) << b.error().message;
 }
 
-// Packed files: slices of one gzip'd entry per object, next to an identity file and outputs.
-TEST(BundleManifest, AssemblesPackedFiles) {
+// Files are whole texts (identity, gzip) or live in the pack layout; a file entry with any other
+// encoding is refused, naming it.
+TEST(BundleManifest, RefusesAnUnknownFileEncoding) {
   Fixture f;
-  const std::string kRulesC = "- macro: m\n  condition: evt.type = open\n";
-  const std::string main = "peregrine-bundle-0123456789abcdef";
-  f.manifest["files"][1] = {{"name", "010-team-a-web.yaml"}, {"tenant", "team-a"}, {"object", main},
-                            {"encoding", "pack"}, {"offset", 0}, {"size", kRulesB.size()},
-                            {"sha256", sha256_hex(kRulesB)}};
-  f.manifest["files"].push_back({{"name", "020-team-b-db.yaml"}, {"tenant", "team-b"}, {"object", main},
-                                 {"encoding", "pack"}, {"offset", kRulesB.size()}, {"size", kRulesC.size()},
-                                 {"sha256", sha256_hex(kRulesC)}});
-  f.objects.erase(main + "-1");
-  f.objects[main]["binaryData"] = {{kPackKey, base64(gzip(kRulesB + kRulesC))}};
-  auto b = f.assemble();
-  ASSERT_TRUE(b) << b.error().message;
-  ASSERT_EQ(b->files.size(), 3u);
-  EXPECT_EQ(b->files[0].text, kRulesA);
-  EXPECT_EQ(b->files[1].text, kRulesB);
-  EXPECT_EQ(b->files[2].text, kRulesC);
-  EXPECT_EQ(b->files[2].tenant, "team-b");
-
-  Fixture wrong_slice = f;
-  wrong_slice.manifest["files"][2]["offset"] = 1;
-  b = wrong_slice.assemble();
-  ASSERT_FALSE(b);
-  EXPECT_NE(b.error().message.find("020-team-b-db.yaml: sha256 mismatch"), std::string::npos) << b.error().message;
-
-  Fixture outside = f;
-  outside.manifest["files"][2]["size"] = kRulesC.size() + 1;
-  b = outside.assemble();
-  ASSERT_FALSE(b);
-  EXPECT_NE(b.error().message.find("lies outside files.pack.gz"), std::string::npos) << b.error().message;
-
-  Fixture no_pack = f;
-  no_pack.objects[main].erase("binaryData");
-  b = no_pack.assemble();
-  ASSERT_FALSE(b);
-  EXPECT_NE(b.error().message.find("no files.pack.gz"), std::string::npos) << b.error().message;
-
-  Fixture not_gzip = f;
-  not_gzip.objects[main]["binaryData"][kPackKey] = base64(kRulesB);
-  b = not_gzip.assemble();
-  ASSERT_FALSE(b);
-  EXPECT_NE(b.error().message.find("gzip"), std::string::npos) << b.error().message;
-
-  Fixture no_size = f;
-  no_size.manifest["files"][2].erase("size");
-  EXPECT_FALSE(parse_manifest(no_size.manifest.dump()));
-  no_size.manifest["files"][2]["size"] = -1;
-  EXPECT_FALSE(parse_manifest(no_size.manifest.dump()));
+  f.manifest["files"][1]["encoding"] = "pack";
+  auto m = parse_manifest(f.manifest.dump());
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().message.find("unknown encoding 'pack'"), std::string::npos) << m.error().message;
 }
 
 // The pack layout: the manifest names one pack; its index lists the files, and its one sha256
