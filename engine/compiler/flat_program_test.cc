@@ -18,23 +18,17 @@ namespace peregrine::engine {
 namespace {
 
 using ::testing::ElementsAre;
-using testing::dump;
 using testing::find_rule;
 using testing::fired;
 using testing::SyscallScene;
 
 std::string rule(const std::string& name, const std::string& condition, const std::string& extra = "") {
-  return "- rule: " + name + "\n  desc: d\n  condition: " + condition +
-         "\n  output: o\n  priority: WARNING\n  warn_evttypes: false\n" + extra;
+  return testing::rule_yaml(name, condition, "o", extra);
 }
 
 class FlatProgramTest : public ::testing::Test {
  protected:
-  std::shared_ptr<const Ruleset> load(const std::string& text) {
-    auto r = testing::load(engine, text);
-    EXPECT_TRUE(r.report.ok()) << dump(r.report);
-    return r.ruleset;
-  }
+  std::shared_ptr<const Ruleset> load(const std::string& text) { return testing::load_ok(engine, text); }
 
   // The rules the tree says match `event`, running each rule only for the event types it is
   // indexed under, as the ruleset did before FlatProgram.

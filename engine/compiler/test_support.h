@@ -244,4 +244,20 @@ inline std::string dump(const LoadReport& report) {
   return out;
 }
 
+// One rule's YAML: priority WARNING, `warn_evttypes: false` (tests use conditions of any
+// breadth), then any further lines in `extra`.
+inline std::string rule_yaml(const std::string& name, const std::string& condition, const std::string& output,
+                             const std::string& extra = "") {
+  return "- rule: " + name + "\n  desc: d\n  condition: " + condition + "\n  output: " + output +
+         "\n  priority: WARNING\n  warn_evttypes: false\n" + extra;
+}
+
+// load() for rules that must load cleanly: the ruleset, and a test failure naming every
+// diagnostic when they do not.
+inline std::shared_ptr<const Ruleset> load_ok(const Engine& engine, const std::string& text) {
+  auto r = load(engine, text);
+  EXPECT_TRUE(r.report.ok()) << dump(r.report);
+  return r.ruleset;
+}
+
 }  // namespace peregrine::engine::testing

@@ -13,23 +13,17 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-using testing::dump;
 using testing::find_rule;
 using testing::fired;
 using testing::SyscallScene;
 
 std::string rule(const std::string& name, const std::string& condition, const std::string& extra = "") {
-  return "- rule: " + name + "\n  desc: d\n  condition: " + condition +
-         "\n  output: \"%proc.name opened %fd.name\"\n  priority: WARNING\n  warn_evttypes: false\n" + extra;
+  return testing::rule_yaml(name, condition, "\"%proc.name opened %fd.name\"", extra);
 }
 
 class RulesetTest : public ::testing::Test {
  protected:
-  std::shared_ptr<const Ruleset> load(const std::string& text) {
-    auto r = testing::load(engine, text);
-    EXPECT_TRUE(r.report.ok()) << dump(r.report);
-    return r.ruleset;
-  }
+  std::shared_ptr<const Ruleset> load(const std::string& text) { return testing::load_ok(engine, text); }
   // Which event types rule `name` is indexed under.
   std::vector<std::string> types_of(const Ruleset& rs, const std::string& name) {
     const CompiledRule* r = find_rule(rs, name);
