@@ -78,14 +78,10 @@ class RawEventView {
     if (is_signed(type)) return load<int32_t>(bytes.data());
     return static_cast<int64_t>(load<uint32_t>(bytes.data()));
   }
+  // The same bits as as_int: signed 32-bit types sign-extended, unsigned ones zero-extended.
   std::optional<uint64_t> as_uint(uint32_t i) const {
-    const ParamType type = type_of(i);
-    const uint32_t width = fixed_width(type);
-    const auto bytes = param(i);
-    if (width == 0 || bytes.size() != width) return std::nullopt;
-    if (width == 8) return load<uint64_t>(bytes.data());
-    if (is_signed(type)) return static_cast<uint64_t>(static_cast<int64_t>(load<int32_t>(bytes.data())));
-    return load<uint32_t>(bytes.data());
+    const auto v = as_int(i);
+    return v ? std::optional<uint64_t>(static_cast<uint64_t>(*v)) : std::nullopt;
   }
   // STRING/FSPATH: the text before the first NUL.
   std::optional<std::string_view> as_string(uint32_t i) const;
