@@ -42,6 +42,15 @@ TEST(Codec, GzipRoundTripAndBase64) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+// A bundle object holds at most 1 MiB; gzip of a run of one byte inflates ~1,000-fold. A
+// crafted object must not make the operator allocate without bound when it reads it back.
+TEST(Codec, GzipThatInflatesPast64MiBIsRefused) {
+  const std::string bomb = gzip_compress(std::string((64u << 20) + 1, 'a'));
+  EXPECT_LT(bomb.size(), 1u << 20);
+  EXPECT_FALSE(gzip_decompress(bomb));
+  EXPECT_TRUE(gzip_decompress(gzip_compress(std::string(1u << 20, 'a'))));
+}
+
 TEST(Bundle, FileNames) {
   EXPECT_EQ(file_name(7, "team-a", "web"), "007-team-a-web.yaml");
   EXPECT_EQ(file_name(1234, "ns", "x"), "1234-ns-x.yaml");

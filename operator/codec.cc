@@ -1,22 +1,12 @@
 #include "operator/codec.h"
 
-#include <openssl/sha.h>
 #include <zlib.h>
+
+#include "kube/bundle/bundle_manifest.h"
 
 namespace peregrine::op {
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * sizeof digest);
-  for (unsigned char c : digest) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
+std::string sha256_hex(std::string_view data) { return kube::bundle::sha256_hex(data); }
 
 std::string gzip_compress(std::string_view data) {
   z_stream z{};
@@ -34,24 +24,8 @@ std::string gzip_compress(std::string_view data) {
 }
 
 std::optional<std::string> gzip_decompress(std::string_view data) {
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 16) != Z_OK) return std::nullopt;
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  std::string out;
-  char buf[16384];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_STREAM_END) break;
-    out.append(buf, sizeof buf - z.avail_out);
-    if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;  // truncated input
-  }
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  return out;
+  auto text = kube::bundle::gunzip(data);
+  return text ? std::optional<std::string>(std::move(*text)) : std::nullopt;
 }
 
 std::string base64_encode(std::string_view data) {

@@ -17,12 +17,6 @@ std::string str(const nlohmann::json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-// Names become file names in the agent's bundle folder: one plain path component.
-bool safe_file_name(const std::string& name) {
-  return !name.empty() && name.size() <= 253 && name[0] != '.' && name.find('/') == std::string::npos &&
-         name.find('\0') == std::string::npos;
-}
-
 Result<ManifestFile> parse_file(const nlohmann::json& f, const std::string& where, bool needs_sha) {
   if (!f.is_object()) return make_error("manifest.json: " + where + " is not an object");
   ManifestFile file;
@@ -102,7 +96,7 @@ Result<Manifest> parse_manifest(const std::string& text) {
   return m;
 }
 
-std::string sha256_hex(const std::string& bytes) {
+std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
@@ -117,7 +111,7 @@ std::string sha256_hex(const std::string& bytes) {
   return hex;
 }
 
-Result<std::string> gunzip(const std::string& bytes, size_t limit) {
+Result<std::string> gunzip(std::string_view bytes, size_t limit) {
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return make_error("gzip: cannot start inflate");
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));

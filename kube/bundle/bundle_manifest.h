@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -89,8 +90,8 @@ Result<Bundle> assemble_bundle(const Manifest& manifest, const std::map<std::str
                                const nlohmann::json* secret);
 
 // Lower-case hex sha256 of `bytes`.
-std::string sha256_hex(const std::string& bytes);
+std::string sha256_hex(std::string_view bytes);
 // gunzip; errors when `bytes` is not gzip or inflates past `limit`.
-Result<std::string> gunzip(const std::string& bytes, size_t limit = 64u << 20);
+Result<std::string> gunzip(std::string_view bytes, size_t limit = 64u << 20);
 
 }  // namespace peregrine::kube::bundle

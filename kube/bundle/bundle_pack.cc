@@ -4,6 +4,11 @@
 
 namespace peregrine::kube::bundle {
 
+bool safe_file_name(const std::string& name) {
+  return !name.empty() && name.size() <= 253 && name[0] != '.' && name.find('/') == std::string::npos &&
+         name.find('\0') == std::string::npos;
+}
+
 std::string write_pack(const std::vector<PackedFile>& files, const nlohmann::json& rules) {
   nlohmann::json index_files = nlohmann::json::array();
   size_t texts = 0;
@@ -40,9 +45,7 @@ Result<PackContents> parse_pack(const std::string& pack) {
     PackedFile file;
     file.name = name->get<std::string>();
     if (tenant != f.end() && tenant->is_string()) file.tenant = tenant->get<std::string>();
-    // Names become file names in the agent's bundle folder: one plain path component.
-    if (file.name.empty() || file.name.size() > 253 || file.name[0] == '.' ||
-        file.name.find_first_of(std::string("/\0", 2)) != std::string::npos)
+    if (!safe_file_name(file.name))
       return make_error("pack: index files[" + std::to_string(i) + "] has no usable name '" + file.name + "'");
     if (!names.insert(file.name).second) return make_error("pack: file " + file.name + " listed twice");
     const size_t n = size->get<size_t>();

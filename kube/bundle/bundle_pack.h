@@ -31,6 +31,10 @@ struct PackContents {
   nlohmann::json rules = nlohmann::json::array();  // as written; the agents do not read it
 };
 
+// Whether `name` may be a file name in the agent's bundle folder: one plain path component
+// (not empty, not hidden, no '/' or NUL, at most 253 bytes). Every reader checks names with it.
+bool safe_file_name(const std::string& name);
+
 // The uncompressed pack of `files` (their rules[] record in `rules`, an array or null).
 std::string write_pack(const std::vector<PackedFile>& files, const nlohmann::json& rules);
 
