@@ -40,6 +40,19 @@ contexts:
   context: {cluster: c2, user: u2}
 )";
 
+// RFC 4648 vectors; line breaks, blanks and padding are skipped; anything else is refused.
+TEST(Base64Test, DecodesStandardAlphabetAndRefusesOtherBytes) {
+  const std::pair<std::string, std::string> vectors[] = {
+      {"", ""}, {"Zg==", "f"}, {"Zm8=", "fo"}, {"Zm9v", "foo"}, {"Zm9vYg==", "foob"}, {"Zm9vYmE=", "fooba"},
+      {"Zm9vYmFy", "foobar"}, {"Zm9v\nYmFy\r\n", "foobar"}, {"+/8=", "\xfb\xff"}};
+  for (const auto& [in, want] : vectors) {
+    auto got = base64_decode(in);
+    ASSERT_TRUE(got) << in;
+    EXPECT_EQ(*got, want) << in;
+  }
+  for (char bad : {'-', '_', '.', '\0', '\x80', '\xff'}) EXPECT_FALSE(base64_decode(std::string("Zm9v") + bad)) << int(bad);
+}
+
 TEST_F(ConfigTest, CurrentContextWithInlineData) {
   auto c = load_kubeconfig(write("config", kKubeconfig));
   ASSERT_TRUE(c.ok()) << c.error().describe();

@@ -196,7 +196,7 @@ Result<std::vector<BundleFile>> read_pack(const std::string& main_name, const js
   if (!pack) return make_error(main_name + ": " + holder_name + " has no valid " + key);
   if (sha256_hex(*pack) != p.value("sha256", ""))
     return make_error(main_name + ": " + key + " does not match its sha256");
-  auto contents = kube::bundle::parse_pack(*pack);
+  auto contents = kube::bundle::parse_pack(*pack, kube::bundle::PackRules::kKeep);
   if (!contents) return make_error(main_name + ": " + contents.error().message);
   if (contents->rules.size() != contents->files.size())
     return make_error(main_name + ": " + key + " files and rules differ in length");

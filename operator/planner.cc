@@ -20,7 +20,7 @@ struct RuleInfo {
   int64_t generation = 0;
   int order = 0;
   json selector;
-  json status;
+  size_t world_index = 0;  // in World::falco_rules, where its status is read each pass
   std::string selector_error;
   AloneVerdict alone;
 };
@@ -49,8 +49,9 @@ json diagnostic_json(const engine::Diagnostic& d, const char* severity, const st
   return out;
 }
 
-RuleInfo rule_info(const json& fr, const std::string& operator_ns) {
+RuleInfo rule_info(const json& fr, size_t world_index, const std::string& operator_ns) {
   RuleInfo r;
+  r.world_index = world_index;
   const json& meta = fr["metadata"];
   r.ns = meta.value("namespace", "");
   r.name = meta.value("name", "");
@@ -62,7 +63,6 @@ RuleInfo rule_info(const json& fr, const std::string& operator_ns) {
   r.text = spec.value("rules", "");
   r.order = spec.value("order", 0);
   r.selector = spec.value("nodeSelector", json());
-  r.status = fr.value("status", json::object());
   if (auto check = selector_matches(r.selector, {}); !check) r.selector_error = check.error().message;
   return r;
 }
@@ -106,6 +106,106 @@ std::string render_key(const BundleContent& content, const std::string& ns, cons
 
 }  // namespace
 
+// What validation decided for one World's FalcoRules and Nodes.
+struct Planner::Validation {
+  std::string rule_identities;  // rule_identities() of that World
+  std::map<std::string, Labels> node_labels;
+  std::vector<RuleInfo> rules;  // load order
+  std::vector<SetCandidate> candidates;
+  SetVerdict verdict;
+  // Which FalcoRules each node runs (indexes into rules); nodes with the same list share a bundle.
+  std::map<std::string, std::vector<size_t>> node_lists;
+  std::map<size_t, std::vector<engine::Diagnostic>> subset_errors;
+};
+
+namespace {
+
+// Every FalcoRule field validation reads is in its spec, and the API server bumps
+// metadata.generation on every spec change (status is a subresource), so uid + generation stand
+// for the text, order and nodeSelector without hashing 1,000 texts.
+std::string rule_identities(const World& world) {
+  std::string out = world.ns;
+  for (const json& fr : world.falco_rules) {
+    const json& meta = fr["metadata"];
+    for (const std::string& part : {meta.value("namespace", ""), meta.value("name", ""), meta.value("uid", ""),
+                                    std::to_string(meta.value("generation", int64_t{1}))}) {
+      out += '\0';
+      out += part;
+    }
+    out += meta.contains("deletionTimestamp") ? "\nD" : "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const Planner::Validation> Planner::validate(const World& world) {
+  auto v = std::make_shared<Validation>();
+  v->rule_identities = rule_identities(world);
+  for (const json& n : world.nodes) v->node_labels[n["metadata"].value("name", "")] = labels_of(n);
+  // A pass that only Leases caused sees the same inputs: the same verdict, without a look at
+  // any text. last_good_ is not an input here: between two such passes it changes only to what
+  // the first one shipped, which that verdict already chose (recover() drops the memo).
+  if (validation_ && validation_->rule_identities == v->rule_identities && validation_->node_labels == v->node_labels)
+    return validation_;
+
+  std::vector<RuleInfo>& rules = v->rules;
+  for (size_t j = 0; j < world.falco_rules.size(); ++j) {
+    const json& fr = world.falco_rules[j];
+    if (fr["metadata"].contains("deletionTimestamp")) continue;
+    rules.push_back(rule_info(fr, j, world.ns));
+  }
+  std::sort(rules.begin(), rules.end(), [](const RuleInfo& a, const RuleInfo& b) {
+    return std::tie(a.order, a.ns, a.name) < std::tie(b.order, b.ns, b.name);
+  });
+
+  // Each text alone, then the whole set in order.
+  for (RuleInfo& r : rules) {
+    SetCandidate c;
+    c.current = {r.key, r.tenant, r.text};
+    if (r.selector_error.empty()) {
+      r.alone = validator_.check_alone(c.current);
+      c.current_ok_alone = r.alone.errors.empty();
+      if (auto lg = last_good_.find(r.uid); lg != last_good_.end() && lg->second.text != r.text)
+        c.fallback = RuleSource{r.key, r.tenant, lg->second.text};
+    } else {
+      c.current_ok_alone = false;  // where it would run is unknown: it runs nowhere
+    }
+    v->candidates.push_back(std::move(c));
+  }
+  v->verdict = validator_.check_set(v->candidates);
+  auto shipped_text = [&](size_t i) -> const RuleSource& {
+    return v->verdict.chosen[i] == Chosen::kCurrent ? v->candidates[i].current : *v->candidates[i].fallback;
+  };
+
+  // A subset of the whole set can fail where the whole set loads (a macro defined by a
+  // FalcoRule that selects other nodes), so each distinct subset is checked too; it is the same
+  // compile, cached, when the subset is the whole set.
+  for (const auto& [node, labels] : v->node_labels) {
+    std::vector<size_t>& list = v->node_lists[node];
+    for (size_t i = 0; i < rules.size(); ++i)
+      if (v->verdict.chosen[i] != Chosen::kNone && selector_matches(rules[i].selector, labels).value())
+        list.push_back(i);
+  }
+  std::map<std::vector<size_t>, std::vector<size_t>> checked;  // list → what ships of it
+  for (auto& [node, list] : v->node_lists) {
+    auto [it, inserted] = checked.try_emplace(list);
+    if (inserted) {
+      std::vector<SetCandidate> subset;
+      for (size_t i : list) subset.push_back({shipped_text(i), true, std::nullopt});
+      SetVerdict sv = validator_.check_set(subset);
+      for (size_t k = 0; k < list.size(); ++k) {
+        if (sv.chosen[k] == Chosen::kCurrent) it->second.push_back(list[k]);
+        else if (auto e = sv.set_errors.find(k); e != sv.set_errors.end())
+          v->subset_errors.try_emplace(list[k], e->second);
+      }
+    }
+    list = it->second;
+  }
+  validation_ = v;
+  return v;
+}
+
 std::set<std::pair<std::string, int64_t>> bundle_rules(const json& bundle_object) {
   std::set<std::pair<std::string, int64_t>> out;
   const json& data = bundle_object.value("data", json::object());
@@ -141,6 +241,7 @@ AgentState agent_state(const json& lease, std::chrono::system_clock::time_point 
 }
 
 void Planner::recover(const std::vector<json>& bundle_objects) {
+  validation_.reset();
   std::map<std::string, const json*> by_name;
   for (const json& o : bundle_objects) by_name[o["metadata"].value("name", "")] = &o;
   for (const json& o : bundle_objects) {
@@ -163,67 +264,20 @@ Plan Planner::plan(const World& world) {
   const std::string now = rfc3339_seconds(world.now);
   const int compiles_before = validator_.compiles();
 
-  std::vector<RuleInfo> rules;
-  for (const json& fr : world.falco_rules) {
-    if (fr["metadata"].contains("deletionTimestamp")) continue;
-    rules.push_back(rule_info(fr, world.ns));
-  }
-  std::sort(rules.begin(), rules.end(), [](const RuleInfo& a, const RuleInfo& b) {
-    return std::tie(a.order, a.ns, a.name) < std::tie(b.order, b.ns, b.name);
-  });
+  std::shared_ptr<const Validation> validation = validate(world);
+  const std::vector<RuleInfo>& rules = validation->rules;
+  const std::vector<SetCandidate>& candidates = validation->candidates;
+  const SetVerdict& verdict = validation->verdict;
+  const std::map<std::string, Labels>& node_labels = validation->node_labels;
+  const std::map<std::string, std::vector<size_t>>& node_lists = validation->node_lists;
+  const std::map<size_t, std::vector<engine::Diagnostic>>& subset_errors = validation->subset_errors;
   plan.rules = rules.size();
-
-  // Each text alone, then the whole set in order.
-  std::vector<SetCandidate> candidates;
-  for (RuleInfo& r : rules) {
-    SetCandidate c;
-    c.current = {r.key, r.tenant, r.text};
-    if (r.selector_error.empty()) {
-      r.alone = validator_.check_alone(c.current);
-      c.current_ok_alone = r.alone.errors.empty();
-      if (auto lg = last_good_.find(r.uid); lg != last_good_.end() && lg->second.text != r.text)
-        c.fallback = RuleSource{r.key, r.tenant, lg->second.text};
-    } else {
-      c.current_ok_alone = false;  // where it would run is unknown: it runs nowhere
-    }
-    candidates.push_back(std::move(c));
-  }
-  SetVerdict verdict = validator_.check_set(candidates);
-
   auto shipped_generation = [&](size_t i) {
     return verdict.chosen[i] == Chosen::kCurrent ? rules[i].generation : last_good_[rules[i].uid].generation;
   };
   auto shipped_text = [&](size_t i) -> const RuleSource& {
     return verdict.chosen[i] == Chosen::kCurrent ? candidates[i].current : *candidates[i].fallback;
   };
-
-  // Which FalcoRules each node runs; nodes with the same list share a bundle. A subset of the
-  // whole set can fail where the whole set loads (a macro defined by a FalcoRule that selects
-  // other nodes), so each distinct subset is checked too; it is the same compile, cached, when
-  // the subset is the whole set.
-  std::map<std::string, std::vector<size_t>> node_lists;
-  std::map<std::string, Labels> node_labels;
-  for (const json& n : world.nodes) node_labels[n["metadata"].value("name", "")] = labels_of(n);
-  for (const auto& [node, labels] : node_labels) {
-    std::vector<size_t>& list = node_lists[node];
-    for (size_t i = 0; i < rules.size(); ++i)
-      if (verdict.chosen[i] != Chosen::kNone && selector_matches(rules[i].selector, labels).value()) list.push_back(i);
-  }
-  std::map<size_t, std::vector<engine::Diagnostic>> subset_errors;
-  std::map<std::vector<size_t>, std::vector<size_t>> checked;  // list → what ships of it
-  for (auto& [node, list] : node_lists) {
-    auto [it, inserted] = checked.try_emplace(list);
-    if (inserted) {
-      std::vector<SetCandidate> subset;
-      for (size_t i : list) subset.push_back({shipped_text(i), true, std::nullopt});
-      SetVerdict sv = validator_.check_set(subset);
-      for (size_t k = 0; k < list.size(); ++k) {
-        if (sv.chosen[k] == Chosen::kCurrent) it->second.push_back(list[k]);
-        else if (auto e = sv.set_errors.find(k); e != sv.set_errors.end()) subset_errors.try_emplace(list[k], e->second);
-      }
-    }
-    list = it->second;
-  }
   plan.validate_seconds = seconds_since(mark);
 
   // One bundle per distinct list; the audit webhook's list may well be one of the nodes'.
@@ -343,7 +397,7 @@ Plan Planner::plan(const World& world) {
         if (auto h = holds.find(hash); h != holds.end() && h->second.count({r.uid, r.generation})) applied += count;
     } else if (r.selector_error.empty()) {
       for (const AgentState& a : agents) {
-        if (!selector_matches(r.selector, node_labels[a.node]).value()) continue;
+        if (!selector_matches(r.selector, node_labels.at(a.node)).value()) continue;
         ++desired;
         if (auto h = holds.find(a.bundle_hash); h != holds.end() && h->second.count({r.uid, r.generation})) ++applied;
       }
@@ -361,12 +415,13 @@ Plan Planner::plan(const World& world) {
       applied_cond.message = std::to_string(applied) + " of " + std::to_string(desired) +
                              " agents run generation " + std::to_string(r.generation);
     }
-    const json& previous = r.status.value("conditions", json());
+    const json current_status = world.falco_rules[r.world_index].value("status", json::object());
+    const json& previous = current_status.value("conditions", json());
     json status = {{"observedGeneration", r.generation},
                    {"conditions", {condition_json(accepted, previous, now), condition_json(applied_cond, previous, now)}},
                    {"diagnostics", diagnostics},
                    {"agents", {{"desired", desired}, {"applied", applied}}}};
-    if (status != r.status) plan.statuses.push_back({r.ns, r.name, std::move(status)});
+    if (status != current_status) plan.statuses.push_back({r.ns, r.name, std::move(status)});
   }
 
   // Remember what shipped; forget FalcoRules that are gone.

@@ -7,7 +7,9 @@
 // State kept between plans: the last accepted text of every FalcoRule (by uid), so a
 // FalcoRule whose new generation is refused keeps shipping its previous text; recover() seeds
 // it from the bundles after a restart. Caches, so a pass that only an agent Lease caused stays
-// cheap at 1,000 FalcoRules: rendered bundles by the sha256 of their inputs, and what each
+// cheap at 1,000 FalcoRules: the last validation while the FalcoRules' generations and the
+// Nodes' labels stay the same (such a pass runs while 100 agents fetch the new bundle, and
+// competes with them for the CPU), rendered bundles by the sha256 of their inputs, and what each
 // bundle hash holds (bundles are content-addressed, so a hash's manifest never changes) — kept
 // after the bundle is deleted while an agent still reports running it, so a rollout's garbage
 // collection does not count every FalcoRule of the old bundle as unapplied on agents that run
@@ -15,6 +17,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -78,12 +81,18 @@ class Planner {
 
  private:
   using Holds = std::set<std::pair<std::string, int64_t>>;
+  struct Validation;
+
+  // Which texts ship, and where; the last result again when the FalcoRules and Nodes are
+  // those it was made for.
+  std::shared_ptr<const Validation> validate(const World& world);
 
   RuleValidator validator_;
   BundleLimits limits_;
   std::map<std::string, LastGood> last_good_;
   std::map<std::string, RenderedBundle> rendered_;       // sha256 of render inputs → bundle (last plan's)
   std::map<std::string, Holds> holds_;                   // bundle hash → (uid, generation) it ships
+  std::shared_ptr<const Validation> validation_;         // the last validate()
 };
 
 // Which (uid, generation) pairs a bundle's main object says it holds (manifest.json's rules[],

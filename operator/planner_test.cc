@@ -201,6 +201,38 @@ TEST_F(PlannerTest, BrokenNewGenerationKeepsTheLastGoodTextShipping) {
   EXPECT_EQ(restarted.plan(world_).assignments["node-1"], good_bundle);
 }
 
+// A pass that only Leases caused reuses the last validation; what it must still see: each
+// FalcoRule's current status, a Node's new labels and a FalcoRule's new generation.
+TEST_F(PlannerTest, LeaseOnlyPassesReuseTheValidationButSeeStatusLabelsAndGenerations) {
+  world_.falco_rules = {falco_rule(kNs, "all", open_rule("All")),
+                        falco_rule(kNs, "web", open_rule("Web"), 1, {{"matchLabels", {{"pool", "web"}}}})};
+  Plan first = run();
+  ASSERT_NE(first.assignments["node-1"], first.assignments["node-2"]);
+  world_.agent_leases = {lease("node-1", first.bundles.at(first.assignments["node-1"]).hash, world_.now)};
+  Plan lease_only = run();
+  EXPECT_EQ(lease_only.compiles, 0);
+  EXPECT_EQ(lease_only.assignments, first.assignments);
+  EXPECT_EQ(lease_only.statuses.size(), 2u) << "agents.applied moved for both";
+
+  world_.falco_rules[1]["status"] = json::object();  // someone else's write
+  Plan repaired = run();
+  ASSERT_EQ(repaired.statuses.size(), 1u);
+  EXPECT_EQ(repaired.statuses[0].name, "web");
+
+  world_.nodes[1]["metadata"]["labels"]["pool"] = "web";
+  Plan relabelled = run();
+  EXPECT_EQ(relabelled.assignments["node-2"], relabelled.assignments["node-1"]);
+
+  world_.falco_rules[0]["spec"]["rules"] = "- rule: All\n  condition: evt.type = = openat\n";
+  world_.falco_rules[0]["metadata"]["generation"] = 2;
+  Plan broken = run();
+  EXPECT_EQ((*condition(status_of("all"), "Accepted"))["status"], "False");
+  EXPECT_EQ(broken.assignments, relabelled.assignments) << "the last good text keeps shipping";
+  Plan after_broken = run();
+  EXPECT_EQ(after_broken.assignments, relabelled.assignments);
+  EXPECT_TRUE(after_broken.statuses.empty());
+}
+
 TEST_F(PlannerTest, FalcoRuleBreakingTheSetIsExcludedOthersShip) {
   world_.falco_rules = {falco_rule(kNs, "a", open_rule("A")),
                         falco_rule(kNs, "b", "- rule: A\n  condition: and nope.field = 1\n  override:\n    condition: append\n"),

@@ -194,7 +194,7 @@ Result<std::vector<BundleFile>> unpack_files(const ManifestPack& p,
   if (actual != p.sha256)
     return make_error("pack: " + where + ": sha256 mismatch (manifest " + p.sha256.substr(0, 16) + "..., content " +
                       actual.substr(0, 16) + "...)");
-  auto contents = parse_pack(*pack);
+  auto contents = parse_pack(*pack, PackRules::kSkip);
   if (!contents) return contents.error();
   std::vector<BundleFile> out;
   out.reserve(contents->files.size());

@@ -1,6 +1,9 @@
 #include "kube/bundle/bundle_pack.h"
 
 #include <set>
+#include <string_view>
+
+#include <simdjson.h>
 
 namespace peregrine::kube::bundle {
 
@@ -25,34 +28,40 @@ std::string write_pack(const std::vector<PackedFile>& files, const nlohmann::jso
   return out;
 }
 
-Result<PackContents> parse_pack(const std::string& pack) {
+Result<PackContents> parse_pack(const std::string& pack, PackRules rules) {
   const size_t eol = pack.find('\n');
   if (eol == std::string::npos) return make_error("pack: the index has no end of line");
-  nlohmann::json index = nlohmann::json::parse(pack.begin(), pack.begin() + static_cast<std::ptrdiff_t>(eol),
-                                               nullptr, false);
-  if (index.is_discarded() || !index.is_object()) return make_error("pack: the index is not a JSON object");
-  auto files = index.find("files");
-  if (files == index.end() || !files->is_array()) return make_error("pack: the index has no files list");
+  // simdjson rather than nlohmann: at 1,000 files, building nlohmann's maps for the index was
+  // half of what an agent spent taking in a new bundle.
+  simdjson::dom::parser parser;
+  simdjson::dom::element index;
+  if (parser.parse(pack.data(), eol).get(index) || !index.is_object())
+    return make_error("pack: the index is not a JSON object");
+  simdjson::dom::array files;
+  if (index["files"].get_array().get(files)) return make_error("pack: the index has no files list");
   PackContents out;
-  if (auto rules = index.find("rules"); rules != index.end() && rules->is_array()) out.rules = std::move(*rules);
-  std::set<std::string> names;
-  size_t offset = eol + 1;
-  for (size_t i = 0; i < files->size(); ++i) {
-    const nlohmann::json& f = (*files)[i];
-    auto name = f.find("name"), tenant = f.find("tenant"), size = f.find("size");
-    if (!f.is_object() || name == f.end() || !name->is_string() || size == f.end() || !size->is_number_unsigned())
+  if (simdjson::dom::array r; rules == PackRules::kKeep && !index["rules"].get_array().get(r))
+    out.rules = nlohmann::json::parse(simdjson::to_string(r));
+  out.files.reserve(files.size());
+  std::set<std::string_view> names;
+  size_t offset = eol + 1, i = 0;
+  for (simdjson::dom::element f : files) {
+    std::string_view name, tenant;
+    uint64_t n = 0;
+    if (!f.is_object() || f["name"].get_string().get(name) || f["size"].get_uint64().get(n))
       return make_error("pack: index files[" + std::to_string(i) + "] has no name and size");
+    if (f["tenant"].get_string().get(tenant)) tenant = {};
     PackedFile file;
-    file.name = name->get<std::string>();
-    if (tenant != f.end() && tenant->is_string()) file.tenant = tenant->get<std::string>();
+    file.name = name;
+    file.tenant = tenant;
     if (!safe_file_name(file.name))
       return make_error("pack: index files[" + std::to_string(i) + "] has no usable name '" + file.name + "'");
-    if (!names.insert(file.name).second) return make_error("pack: file " + file.name + " listed twice");
-    const size_t n = size->get<size_t>();
+    if (!names.insert(name).second) return make_error("pack: file " + file.name + " listed twice");
     if (n > pack.size() - offset) return make_error("pack: " + file.name + " runs past the end of the pack");
     file.text = pack.substr(offset, n);
     offset += n;
     out.files.push_back(std::move(file));
+    ++i;
   }
   if (offset != pack.size())
     return make_error("pack: " + std::to_string(pack.size() - offset) + " bytes follow the last file");

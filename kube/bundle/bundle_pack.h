@@ -38,9 +38,12 @@ bool safe_file_name(const std::string& name);
 // The uncompressed pack of `files` (their rules[] record in `rules`, an array or null).
 std::string write_pack(const std::vector<PackedFile>& files, const nlohmann::json& rules);
 
+// Whether parse_pack keeps the index's rules (the operator reads them; agents do not).
+enum class PackRules { kKeep, kSkip };
+
 // Splits an uncompressed pack whose sha256 the caller has checked: errors when the index is
 // not one line of JSON, a name is not one plain path component or repeats, or the sizes do
-// not add up to the texts that follow.
-Result<PackContents> parse_pack(const std::string& pack);
+// not add up to the texts that follow. With kSkip, PackContents::rules stays empty.
+Result<PackContents> parse_pack(const std::string& pack, PackRules rules);
 
 }  // namespace peregrine::kube::bundle
