@@ -134,10 +134,10 @@ ApiStatus Informer::relist() {
     for (auto& [k, v] : fresh) {
       auto it = cache_.find(k);
       if (it == cache_.end()) {
-        if (handlers_.on_add) calls.push_back([this, v] { handlers_.on_add(v); });
+        if (handlers_.on_add) calls.push_back([this, added = v] { handlers_.on_add(added); });
       } else if (it->second["metadata"].value("resourceVersion", "") != v["metadata"].value("resourceVersion", "")) {
         json old = it->second;
-        if (handlers_.on_update) calls.push_back([this, old, v] { handlers_.on_update(old, v); });
+        if (handlers_.on_update) calls.push_back([this, old, updated = v] { handlers_.on_update(old, updated); });
       }
       store_locked(k, &v);
     }

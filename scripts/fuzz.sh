@@ -8,11 +8,12 @@ build=build/fuzz
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPEREGRINE_FUZZ=ON -DPEREGRINE_TESTS=OFF -DPEREGRINE_BENCH=OFF >/dev/null
-cmake --build "$build" --target condition_fuzzer rules_fuzzer audit_fuzzer event_fuzzer admission_fuzzer
+cmake --build "$build" --target condition_fuzzer rules_fuzzer audit_fuzzer event_fuzzer admission_fuzzer \
+  bundle_fuzzer
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for target in condition rules audit event admission; do
+for target in condition rules audit event admission bundle; do
   corpus="$work/$target"
   mkdir -p "$corpus"
   cp fuzz/seeds/"$target"/* "$corpus"/

@@ -5,7 +5,6 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
-
 #include "kube/bundle/bundle_pack.h"
 #include "kube/config.h"
 
@@ -51,8 +50,11 @@ Result<Manifest> parse_manifest(const std::string& text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return make_error("manifest.json is not a JSON object");
   Manifest m;
-  m.version = j.value("version", 0);
-  if (m.version != 1) return make_error("manifest.json: unsupported version " + std::to_string(m.version));
+  // Not value("version", 0): it throws when the value is there with another type.
+  auto version = j.find("version");
+  if (version == j.end() || !version->is_number_integer()) return make_error("manifest.json: no version number");
+  if (*version != 1) return make_error("manifest.json: unsupported version " + version->dump());
+  m.version = 1;
   m.hash = str(j, "hash");
   auto files = j.find("files");
   if (auto pack = j.find("pack"); pack != j.end()) {

@@ -259,6 +259,13 @@ TEST(BundleManifest, RefusesBadManifests) {
   EXPECT_FALSE(parse_manifest("not json"));
   EXPECT_FALSE(parse_manifest(R"({"version": 2, "files": []})"));
   EXPECT_FALSE(parse_manifest(R"({"version": 1})"));
+  // Found by fuzz/bundle_fuzzer: a version of another type threw out of the reader.
+  for (const char* odd : {R"({"version": {}, "files": []})", R"({"version": "1", "files": []})",
+                          R"({"version": 1.5, "files": []})", R"({"files": []})"}) {
+    auto m = parse_manifest(odd);
+    ASSERT_FALSE(m) << odd;
+    EXPECT_NE(m.error().message.find("version"), std::string::npos) << m.error().message;
+  }
   // Names become file names on the node.
   for (const char* name : {"../etc/passwd", "a/b.yaml", ".hidden", ""}) {
     nlohmann::json m = {{"version", 1},
