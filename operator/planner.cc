@@ -116,6 +116,11 @@ struct Planner::Validation {
   // Which FalcoRules each node runs (indexes into rules); nodes with the same list share a bundle.
   std::map<std::string, std::vector<size_t>> node_lists;
   std::map<size_t, std::vector<engine::Diagnostic>> subset_errors;
+
+  // The text that ships for rules[i]: its current one, or its last accepted one.
+  const RuleSource& shipped_text(size_t i) const {
+    return verdict.chosen[i] == Chosen::kCurrent ? candidates[i].current : *candidates[i].fallback;
+  }
 };
 
 namespace {
@@ -140,15 +145,18 @@ std::string rule_identities(const World& world) {
 }  // namespace
 
 std::shared_ptr<const Planner::Validation> Planner::validate(const World& world) {
-  auto v = std::make_shared<Validation>();
-  v->rule_identities = rule_identities(world);
-  for (const json& n : world.nodes) v->node_labels[n["metadata"].value("name", "")] = labels_of(n);
+  std::string identities = rule_identities(world);
+  std::map<std::string, Labels> node_labels;
+  for (const json& n : world.nodes) node_labels[n["metadata"].value("name", "")] = labels_of(n);
   // A pass that only Leases caused sees the same inputs: the same verdict, without a look at
   // any text. last_good_ is not an input here: between two such passes it changes only to what
   // the first one shipped, which that verdict already chose (recover() drops the memo).
-  if (validation_ && validation_->rule_identities == v->rule_identities && validation_->node_labels == v->node_labels)
+  if (validation_ && validation_->rule_identities == identities && validation_->node_labels == node_labels)
     return validation_;
 
+  auto v = std::make_shared<Validation>();
+  v->rule_identities = std::move(identities);
+  v->node_labels = std::move(node_labels);
   std::vector<RuleInfo>& rules = v->rules;
   for (size_t j = 0; j < world.falco_rules.size(); ++j) {
     const json& fr = world.falco_rules[j];
@@ -174,9 +182,6 @@ std::shared_ptr<const Planner::Validation> Planner::validate(const World& world)
     v->candidates.push_back(std::move(c));
   }
   v->verdict = validator_.check_set(v->candidates);
-  auto shipped_text = [&](size_t i) -> const RuleSource& {
-    return v->verdict.chosen[i] == Chosen::kCurrent ? v->candidates[i].current : *v->candidates[i].fallback;
-  };
 
   // A subset of the whole set can fail where the whole set loads (a macro defined by a
   // FalcoRule that selects other nodes), so each distinct subset is checked too; it is the same
@@ -192,7 +197,7 @@ std::shared_ptr<const Planner::Validation> Planner::validate(const World& world)
     auto [it, inserted] = checked.try_emplace(list);
     if (inserted) {
       std::vector<SetCandidate> subset;
-      for (size_t i : list) subset.push_back({shipped_text(i), true, std::nullopt});
+      for (size_t i : list) subset.push_back({v->shipped_text(i), true, std::nullopt});
       SetVerdict sv = validator_.check_set(subset);
       for (size_t k = 0; k < list.size(); ++k) {
         if (sv.chosen[k] == Chosen::kCurrent) it->second.push_back(list[k]);
@@ -266,7 +271,6 @@ Plan Planner::plan(const World& world) {
 
   std::shared_ptr<const Validation> validation = validate(world);
   const std::vector<RuleInfo>& rules = validation->rules;
-  const std::vector<SetCandidate>& candidates = validation->candidates;
   const SetVerdict& verdict = validation->verdict;
   const std::map<std::string, Labels>& node_labels = validation->node_labels;
   const std::map<std::string, std::vector<size_t>>& node_lists = validation->node_lists;
@@ -274,9 +278,6 @@ Plan Planner::plan(const World& world) {
   plan.rules = rules.size();
   auto shipped_generation = [&](size_t i) {
     return verdict.chosen[i] == Chosen::kCurrent ? rules[i].generation : last_good_[rules[i].uid].generation;
-  };
-  auto shipped_text = [&](size_t i) -> const RuleSource& {
-    return verdict.chosen[i] == Chosen::kCurrent ? candidates[i].current : *candidates[i].fallback;
   };
   plan.validate_seconds = seconds_since(mark);
 
@@ -291,7 +292,7 @@ Plan Planner::plan(const World& world) {
       BundleContent content;
       for (size_t k = 0; k < list.size(); ++k) {
         const RuleInfo& r = rules[list[k]];
-        content.files.push_back({file_name(k, r.ns, r.name), r.tenant, shipped_text(list[k]).text,
+        content.files.push_back({file_name(k, r.ns, r.name), r.tenant, validation->shipped_text(list[k]).text,
                                  RuleRef{r.ns, r.name, r.uid, shipped_generation(list[k])}});
       }
       content.outputs_yaml = world.outputs_yaml;
@@ -415,7 +416,10 @@ Plan Planner::plan(const World& world) {
       applied_cond.message = std::to_string(applied) + " of " + std::to_string(desired) +
                              " agents run generation " + std::to_string(r.generation);
     }
-    const json current_status = world.falco_rules[r.world_index].value("status", json::object());
+    static const json kNoStatus = json::object();
+    const json& object = world.falco_rules[r.world_index];
+    auto found = object.find("status");
+    const json& current_status = found != object.end() ? *found : kNoStatus;
     const json& previous = current_status.value("conditions", json());
     json status = {{"observedGeneration", r.generation},
                    {"conditions", {condition_json(accepted, previous, now), condition_json(applied_cond, previous, now)}},
