@@ -255,6 +255,49 @@ TEST(BundleManifest, AssemblesPackLayout) {
   EXPECT_FALSE(parse_manifest(no_sha.manifest.dump()));
 }
 
+// The pack's index, as both readers take it: the operator's keeps rules[], the agents' skips it;
+// every malformed index is refused with what is wrong.
+TEST(BundlePack, ReadersAgreeOnFilesAndRefuseMalformedIndexes) {
+  const std::string pack = write_pack({{"a.yaml", "", "- list: a\n"}, {"b.yaml", "team", "x"}},
+                                      nlohmann::json::array({{{"uid", "u-a"}}, {{"uid", "u-b"}}}));
+  auto kept = parse_pack(pack, PackRules::kKeep);
+  auto skipped = parse_pack(pack, PackRules::kSkip);
+  ASSERT_TRUE(kept) << kept.error().message;
+  ASSERT_TRUE(skipped) << skipped.error().message;
+  ASSERT_EQ(kept->rules.size(), 2u);
+  EXPECT_EQ(kept->rules[1]["uid"], "u-b");
+  EXPECT_TRUE(skipped->rules.empty());
+  ASSERT_EQ(skipped->files.size(), 2u);
+  EXPECT_EQ(skipped->files[1].name, "b.yaml");
+  EXPECT_EQ(skipped->files[1].tenant, "team");
+  EXPECT_EQ(skipped->files[1].text, "x");
+
+  const std::pair<std::string, std::string> bad[] = {
+      {"no newline", "no end of line"},
+      {"[1]\n", "not a JSON object"},
+      {"{\"files\": \n", "not a JSON object"},
+      {"{\"rules\": []}\n", "no files list"},
+      {"{\"files\": {}}\n", "no files list"},
+      {"{\"files\": [7]}\n", "files[0] has no name and size"},
+      {"{\"files\": [{\"name\": \"a.yaml\"}]}\n", "files[0] has no name and size"},
+      {"{\"files\": [{\"name\": \"a.yaml\", \"size\": -1}]}\n", "files[0] has no name and size"},
+      {"{\"files\": [{\"name\": \"a.yaml\", \"size\": \"1\"}]}\n", "files[0] has no name and size"},
+      {"{\"files\": [{\"name\": 3, \"size\": 1}]}\n", "files[0] has no name and size"},
+      {"{\"files\": [{\"name\": \".hidden\", \"size\": 0}]}\n", "no usable name"},
+  };
+  for (const auto& [text, why] : bad) {
+    for (PackRules rules : {PackRules::kKeep, PackRules::kSkip}) {
+      auto r = parse_pack(text, rules);
+      ASSERT_FALSE(r) << text;
+      EXPECT_NE(r.error().message.find(why), std::string::npos) << text << ": " << r.error().message;
+    }
+  }
+  // A tenant of another type is no tenant, as before the reader moved to simdjson.
+  auto odd_tenant = parse_pack("{\"files\": [{\"name\": \"a.yaml\", \"tenant\": 5, \"size\": 1}]}\nx", PackRules::kSkip);
+  ASSERT_TRUE(odd_tenant) << odd_tenant.error().message;
+  EXPECT_EQ(odd_tenant->files[0].tenant, "");
+}
+
 TEST(BundleManifest, RefusesBadManifests) {
   EXPECT_FALSE(parse_manifest("not json"));
   EXPECT_FALSE(parse_manifest(R"({"version": 2, "files": []})"));
