@@ -50,8 +50,7 @@ class FlatProgram::Builder {
     }
     // Checks are pure, so one whose outcome leads to the same place need not run.
     if (on_true == on_false) return on_true;
-    Instr in{.op = Op::kCheck};
-    in.leaf = &p;
+    Instr in = check_instr(p);
     in.on_true = on_true;
     in.on_false = on_false;
     return emit(in);
@@ -59,6 +58,40 @@ class FlatProgram::Builder {
 
  private:
   static constexpr size_t kMaxInstructions = size_t{1} << 14;
+
+  // An inline instruction for the common check kinds, else a call of the leaf.
+  static Instr check_instr(const Program& leaf) {
+    using K = InlineCheck::Kind;
+    InlineCheck c = leaf.inline_form();
+    Instr in(Op::kCheck);
+    in.leaf = &leaf;
+    switch (c.kind) {
+      case K::kNone: return in;
+      case K::kStrEq: in.op = Op::kStrEq; break;
+      case K::kStrNe: in.op = Op::kStrNe; break;
+      case K::kStartsWith: in.op = Op::kStartsWith; break;
+      case K::kEndsWith: in.op = Op::kEndsWith; break;
+      case K::kContains: in.op = Op::kContains; break;
+      case K::kStrIn: in.op = Op::kStrIn; break;
+      case K::kBoolEq: in.op = Op::kBoolEq; break;
+      case K::kIntEq: in.op = Op::kIntEq; break;
+      case K::kIntNe: in.op = Op::kIntNe; break;
+      case K::kIntLt: in.op = Op::kIntLt; break;
+      case K::kIntLe: in.op = Op::kIntLe; break;
+      case K::kIntGt: in.op = Op::kIntGt; break;
+      case K::kIntGe: in.op = Op::kIntGe; break;
+    }
+    in.arg = c.slot;
+    if (c.kind == K::kStrIn) {
+      in.set = c.set;
+    } else if (in.op >= Op::kStrEq && in.op <= Op::kContains) {
+      in.needle = c.needle.data();
+      in.words = static_cast<uint32_t>(c.needle.size());
+    } else {
+      in.number = c.number;
+    }
+    return in;
+  }
 
   int32_t emit(const Instr& in) {
     if (out_.code_.size() >= kMaxInstructions) {
@@ -74,9 +107,12 @@ class FlatProgram::Builder {
     if (shared_ && !(m.cell() < shared_->size() && (*shared_)[m.cell()])) {
       return lower(m.macro(), on_true, on_false);
     }
-    Instr set_true{.op = Op::kMemoSet, .value = true, .arg = m.cell()};
+    Instr set_true(Op::kMemoSet);
+    set_true.value = true;
+    set_true.arg = m.cell();
     set_true.on_true = on_true;
-    Instr set_false{.op = Op::kMemoSet, .value = false, .arg = m.cell()};
+    Instr set_false(Op::kMemoSet);
+    set_false.arg = m.cell();
     set_false.on_true = on_false;
     int32_t t = emit(set_true);
     int32_t f = emit(set_false);
@@ -84,7 +120,8 @@ class FlatProgram::Builder {
     // Folded to a constant for these event types: no need to test or fill the cell.
     if (body == t) return on_true;
     if (body == f) return on_false;
-    Instr test{.op = Op::kMemoTest, .arg = m.cell()};
+    Instr test(Op::kMemoTest);
+    test.arg = m.cell();
     test.on_true = on_true;
     test.on_false = on_false;
     test.body = body;
@@ -106,7 +143,8 @@ class FlatProgram::Builder {
     }
     if (on_true == on_false) return on_true;
     const auto& types = c.types();
-    Instr in{.op = Op::kEventType, .value = c.negated()};
+    Instr in(Op::kEventType);
+    in.value = c.negated();
     in.arg = static_cast<uint32_t>(out_.types_.size());
     in.words = static_cast<uint32_t>((types.size() + 63) / 64);
     out_.types_.resize(out_.types_.size() + in.words, 0);
@@ -157,7 +195,7 @@ FlatProgram FlatProgram::build(const Program& root, const std::vector<bool>* kno
   Builder b(out, known_types, memo_cells);
   out.entry_ = b.lower(root, kAccept, kReject);
   if (!b.ok()) {
-    Instr tree{.op = Op::kTree};
+    Instr tree(Op::kTree);
     tree.on_true = kAccept;
     tree.on_false = kReject;
     out.code_.assign(1, tree);
@@ -167,6 +205,18 @@ FlatProgram FlatProgram::build(const Program& root, const std::vector<bool>* kno
   out.merge_memo_sets();
   out.code_.shrink_to_fit();
   return out;
+}
+
+size_t FlatProgram::inline_checks() const {
+  size_t n = 0;
+  for (const Instr& in : code_) n += in.op >= Op::kStrEq;
+  return n;
+}
+
+size_t FlatProgram::leaf_checks() const {
+  size_t n = 0;
+  for (const Instr& in : code_) n += in.op == Op::kCheck;
+  return n;
 }
 
 // A jump to a kMemoSet costs a dispatch of its own on the hot path; the instruction that jumps

@@ -2,8 +2,9 @@
 // A Program tree lowered, per rule, to a flat array of branch instructions: each instruction
 // tests one thing and names the instruction to run next on true and on false, so and/or/not
 // cost no call and no node visit at all, only the jumps the tree's short-circuit order implies.
-// Checks stay the tree's own leaf objects (called through Program::eval); `evt.type` tests
-// and macro memo cells are inline instructions.
+// The common check kinds (inline_check.h) are instructions of their own that read the field
+// slot and compare in the loop; other checks stay the tree's leaf objects (called through
+// Program::eval). `evt.type` tests and macro memo cells are inline instructions too.
 //
 // Event-type folding: a FlatProgram built for a rule's event-type set S (the set the ruleset's
 // index runs the rule for) replaces every `evt.type` test whose answer is the same for all of
@@ -20,9 +21,12 @@
 // Immutable after build; evaluation is const and allocation-free (thread-safety as Program).
 
 #include <cstdint>
+#include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "engine/compiler/program.h"
+#include "engine/compiler/string_set.h"
 
 namespace peregrine::engine {
 
@@ -45,6 +49,46 @@ class FlatProgram {
       bool r = false;
       switch (in.op) {
         case Op::kCheck: r = in.leaf->eval(ctx); break;
+        case Op::kStrEq:
+          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = equal(v->str(), in);
+          break;
+        case Op::kStrNe:
+          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = !equal(v->str(), in);
+          break;
+        case Op::kStartsWith:
+          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = starts_with(v->str(), in);
+          break;
+        case Op::kEndsWith:
+          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = v->str().ends_with(needle(in));
+          break;
+        case Op::kContains:
+          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r))
+            r = v->str().find(needle(in)) != std::string_view::npos;
+          break;
+        case Op::kStrIn:
+          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = in.set->contains(v->str());
+          break;
+        case Op::kBoolEq:
+          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kBool, r)) r = v->boolean() == (in.number != 0);
+          break;
+        case Op::kIntEq:
+          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) == in.number;
+          break;
+        case Op::kIntNe:
+          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) != in.number;
+          break;
+        case Op::kIntLt:
+          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) < in.number;
+          break;
+        case Op::kIntLe:
+          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) <= in.number;
+          break;
+        case Op::kIntGt:
+          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) > in.number;
+          break;
+        case Op::kIntGe:
+          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) >= in.number;
+          break;
         case Op::kEventType: r = type_matches(in, ctx.event().type); break;
         case Op::kMemoTest: {
           auto known = ctx.memo(in.arg);
@@ -70,30 +114,82 @@ class FlatProgram {
 
   // For tests: a condition folded to a constant has no instructions.
   size_t size() const { return code_.size(); }
+  // For tests: how many instructions are checks run inline, and how many call their leaf.
+  size_t inline_checks() const;
+  size_t leaf_checks() const;
 
  private:
   static constexpr int32_t kAccept = -1;
   static constexpr int32_t kReject = -2;
-  enum class Op : uint8_t { kCheck, kEventType, kMemoTest, kMemoSet, kTree };
+  enum class Op : uint8_t {
+    kCheck, kEventType, kMemoTest, kMemoSet, kTree,
+    // Inline checks (InlineCheck::Kind of the same name); `arg` is the field slot.
+    kStrEq, kStrNe, kStartsWith, kEndsWith, kContains, kStrIn,
+    kBoolEq,
+    kIntEq, kIntNe, kIntLt, kIntLe, kIntGt, kIntGe,
+  };
   static constexpr uint8_t kStoreFalse = 1;
   static constexpr uint8_t kStoreTrue = 2;
   struct Instr {
+    explicit Instr(Op o) : op(o) {}
     Op op;
     bool value = false;     // kMemoSet: the value stored; kEventType: negated
     // A kMemoSet merged into this instruction's true / false exit: what it stores in set_cell.
     uint8_t set_on_true = 0;
     uint8_t set_on_false = 0;
-    uint32_t set_cell = 0;
-    uint32_t arg = 0;       // kMemoTest / kMemoSet: memo cell; kEventType: first word in types_
+    // kMemoTest / kMemoSet: memo cell; kEventType: first word in types_; inline checks: slot
+    uint32_t arg = 0;
     int32_t on_true = kReject;  // kMemoSet: the next instruction
     int32_t on_false = kReject;
+    uint32_t set_cell = 0;
     int32_t body = kReject;     // kMemoTest: the macro's code, run when the cell is not known
-    uint32_t words = 0;         // kEventType: number of words in types_
+    union {
+      const char* needle;     // string kinds but kStrIn
+      const StringSet* set;   // kStrIn
+      int64_t number = 0;     // kBoolEq (0 or 1) and the int kinds
+    };
+    uint32_t words = 0;         // kEventType: number of words in types_; string kinds: needle size
+    // kCheck, and inline checks for values of an unusual kind: the leaf that decides.
     const Program* leaf = nullptr;
   };
-  static_assert(sizeof(Instr) == 40);
+  static_assert(sizeof(Instr) == 48);
   class Builder;
   void merge_memo_sets();
+
+  // The slot's value for an inline check when it is of the kind the instruction compares;
+  // otherwise null, with `r` the answer: false for a missing value, the leaf's for another kind.
+  static const Extraction* typed_value(const Instr& in, EvalContext& ctx, Extraction::Kind kind, bool& r) {
+    const Extraction* v = ctx.value(in.arg);
+    if (!v) return nullptr;
+    if (v->kind() != kind) [[unlikely]] {
+      r = in.leaf->eval(ctx);
+      return nullptr;
+    }
+    return v;
+  }
+  // As typed_value, for the int kinds: int64 and uint64 values compare as numbers.
+  static const Extraction* number_value(const Instr& in, EvalContext& ctx, bool& r) {
+    const Extraction* v = ctx.value(in.arg);
+    if (!v) return nullptr;
+    if (v->kind() != Extraction::Kind::kInt && v->kind() != Extraction::Kind::kUint) [[unlikely]] {
+      r = in.leaf->eval(ctx);
+      return nullptr;
+    }
+    return v;
+  }
+  static __int128 number_of(const Extraction& v) {
+    return v.kind() == Extraction::Kind::kInt ? __int128{v.i64()} : __int128{v.u64()};
+  }
+  static std::string_view needle(const Instr& in) { return {in.needle, in.words}; }
+  // Most values tested differ from the needle in length or first byte: no memcmp call then.
+  static bool equal(std::string_view s, const Instr& in) {
+    return s.size() == in.words && (s.empty() || s[0] == in.needle[0]) &&
+           std::memcmp(s.data(), in.needle, s.size()) == 0;
+  }
+  static bool starts_with(std::string_view s, const Instr& in) {
+    return s.size() >= in.words && (in.words == 0 || s[0] == in.needle[0]) &&
+           std::memcmp(s.data(), in.needle, in.words) == 0;
+  }
 
   bool type_matches(const Instr& in, uint16_t type) const {
     uint32_t w = type / 64u;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/compiler/eval_context.h"
+#include "engine/compiler/inline_check.h"
 
 namespace peregrine::engine {
 
@@ -19,6 +20,8 @@ class Program {
   virtual ~Program() = default;
   virtual bool eval(EvalContext& ctx) const = 0;
   virtual Kind kind() const { return Kind::kCheck; }
+  // A check leaf that FlatProgram may run inline (see inline_check.h); kind kNone otherwise.
+  virtual InlineCheck inline_form() const { return {}; }
 };
 
 using ProgramPtr = std::unique_ptr<const Program>;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/compiler/compiler.h"
+#include "engine/compiler/flat_program.h"
 #include "engine/condition/parser.h"
 #include "engine/engine.h"
 #include "engine/sources/syscall/event_types.h"
@@ -181,6 +182,13 @@ class ConditionHarness {
     // A second evaluation of the same event reuses the cached slots: same answer.
     ctx.begin(event);
     EXPECT_EQ(first, compiled->program->eval(ctx)) << cond;
+    // The flat program (inline checks, jumps for and/or/not) answers as the tree does, with
+    // the slots filled by the tree and with fresh ones.
+    FlatProgram flat = FlatProgram::build(*compiled->program, nullptr);
+    EXPECT_EQ(first, flat.eval(ctx)) << cond;
+    EvalContext fresh(source_, *table_);
+    fresh.begin(event);
+    EXPECT_EQ(first, flat.eval(fresh)) << cond;
     return first;
   }
 

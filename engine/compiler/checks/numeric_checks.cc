@@ -2,6 +2,7 @@
 // once at load time; values compare as 128-bit integers so signed and unsigned mix safely.
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 
 #include "common/strings.h"
@@ -69,6 +70,25 @@ class NumericCheck final : public Program {
     return false;
   }
 
+  // Inline only when the operand is an int64; the program compares kInt values itself and
+  // calls eval() for every other kind.
+  InlineCheck inline_form() const override {
+    if (rhs_.size() != 1 || rhs_[0] < INT64_MIN || rhs_[0] > INT64_MAX) return {};
+    InlineCheck c;
+    c.slot = slot_;
+    c.number = static_cast<int64_t>(rhs_[0]);
+    switch (op_) {
+      case CmpOp::kEq: c.kind = InlineCheck::Kind::kIntEq; break;
+      case CmpOp::kNe: c.kind = InlineCheck::Kind::kIntNe; break;
+      case CmpOp::kLt: c.kind = InlineCheck::Kind::kIntLt; break;
+      case CmpOp::kLe: c.kind = InlineCheck::Kind::kIntLe; break;
+      case CmpOp::kGt: c.kind = InlineCheck::Kind::kIntGt; break;
+      case CmpOp::kGe: c.kind = InlineCheck::Kind::kIntGe; break;
+      default: break;
+    }
+    return c;
+  }
+
  private:
   bool match(Wide n) const {
     if (op_ == CmpOp::kIn || op_ == CmpOp::kIntersects) {
@@ -98,6 +118,17 @@ class BoolCheck final : public Program {
       case CmpOp::kNe: return b != rhs_[0];
       default: return std::find(rhs_.begin(), rhs_.end(), b) != rhs_.end();
     }
+  }
+
+  InlineCheck inline_form() const override {
+    if (op_ != CmpOp::kEq && op_ != CmpOp::kNe) return {};
+    // b != x is b == !x.
+    bool target = op_ == CmpOp::kEq ? rhs_[0] : !rhs_[0];
+    InlineCheck c;
+    c.kind = InlineCheck::Kind::kBoolEq;
+    c.slot = slot_;
+    c.number = target ? 1 : 0;
+    return c;
   }
 
  private:

@@ -62,6 +62,23 @@ class StringCheck final : public Program {
     return match(value_text(*v, ctx));
   }
 
+  InlineCheck inline_form() const override {
+    InlineCheck c;
+    c.slot = slot_;
+    c.needle = needle_;
+    switch (op_) {
+      case CmpOp::kEq: c.kind = InlineCheck::Kind::kStrEq; break;
+      case CmpOp::kNe: c.kind = InlineCheck::Kind::kStrNe; break;
+      case CmpOp::kStartsWith:
+      case CmpOp::kBStartsWith: c.kind = InlineCheck::Kind::kStartsWith; break;
+      case CmpOp::kEndsWith: c.kind = InlineCheck::Kind::kEndsWith; break;
+      case CmpOp::kContains:
+      case CmpOp::kBContains: c.kind = InlineCheck::Kind::kContains; break;
+      default: break;
+    }
+    return c;
+  }
+
  private:
   // Most values tested differ from the needle in length or first byte: no memcmp call then.
   bool equal(std::string_view s) const {
@@ -109,6 +126,14 @@ class StringSetCheck final : public Program {
     for (auto item : items)
       if (set_.contains(item)) return true;
     return false;
+  }
+
+  InlineCheck inline_form() const override {
+    InlineCheck c;
+    c.kind = InlineCheck::Kind::kStrIn;
+    c.slot = slot_;
+    c.set = &set_;
+    return c;
   }
 
  private:
