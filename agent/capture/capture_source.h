@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "common/result.h"
@@ -38,6 +39,8 @@ class CaptureSource {
   virtual CaptureStats stats() const = 0;
   // CLOCK_REALTIME - CLOCK_BOOTTIME for this source's timestamps.
   virtual int64_t realtime_offset_ns() const = 0;
+  // How the source captures, for the agent's start-up log line ("" when nothing to say).
+  virtual std::string description() const { return ""; }
 };
 
 }  // namespace peregrine::agent

@@ -29,6 +29,11 @@ class EbpfCapture final : public CaptureSource {
     return s;
   }
   int64_t realtime_offset_ns() const override { return offset_ns_; }
+  std::string description() const override {
+    const std::string hook = driver::entry_hook_name(probe_->entry_hook());
+    const std::string& why = probe_->entry_hook_note();
+    return "eBPF probe, exec entries on the " + hook + (why.empty() ? "" : " (" + why + ")");
+  }
 
  private:
   std::unique_ptr<driver::BpfProbe> probe_;

@@ -142,6 +142,7 @@ int run_agent(const AgentConfig& config) {
   auto capture = open_live_capture(capture_options);
   if (!capture) return fail(capture.error().message);
   CaptureSource& source = **capture;
+  if (std::string how = source.description(); !how.empty()) log_line("capture: " + how);
 
   // 3. State, after the probe is attached so nothing starts unseen in between.
   ContainerRegistry containers;

@@ -1,10 +1,13 @@
 // The agent benchmark's workloads, timed: (1) open/close of one file N times, (2) the
 // dd-style 1-byte read/write loop, optionally (--empty-hooks) with empty eBPF programs on the
-// probe's hooks — the floor. bench/agent/run_bench.py runs it without the agent, with the
-// empty hooks and with the agent, in one run, and writes the ratios.
+// probe's hooks — the floor — or (--probe) with the real probe read by a thread that only
+// counts the records: the probe's kernel cost without the agent's CPU beside it.
+// bench/agent/run_bench.py runs it without the agent, with the empty hooks, with the probe
+// alone and with the agent, in one run, and writes the ratios.
 //
-// usage: agent_bench [--empty-hooks] openclose N FILE | dd N
-// prints: "<workload> <wall seconds> <CPU seconds of this process, user + system>"
+// usage: agent_bench [--empty-hooks | --probe] openclose N FILE | dd N
+// prints: "<workload> <wall seconds> <CPU seconds of this process, user + system>", and with
+// --probe " <records read> <records dropped in the kernel>"
 // (the CPU time includes the probe's work in the kernel on this process's syscalls, and not
 // the time other processes held the CPU: the steadier figure on a loaded machine)
 
@@ -12,12 +15,17 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <thread>
 
+#include "driver/bpf/bpf_probe.h"
+#include "driver/bpf/syscall_tracepoints.h"
 #include "empty_hooks.skel.h"
 
 namespace {
@@ -67,21 +75,81 @@ struct EmptyHooks {
   }
 };
 
+// The real probe with every syscall of its schema on, drained by a thread that counts the
+// records and does nothing else with them.
+class BareReader {
+ public:
+  bool start() {
+    auto probe = peregrine::driver::BpfProbe::open({});
+    if (!probe) {
+      std::fprintf(stderr, "agent_bench: %s\n", probe.error().message.c_str());
+      return false;
+    }
+    probe_ = std::move(*probe);
+    thread_ = std::thread([this] {
+      while (!stop_.load(std::memory_order_relaxed)) {
+        (void)probe_->poll(10, [this](const peregrine::driver::RawEventView&) { ++records_; });
+      }
+    });
+    return true;
+  }
+  // Stops once the records written so far are read; returns {records read, kernel drops}.
+  std::pair<uint64_t, uint64_t> finish() {
+    auto written = [this] {
+      auto c = probe_->counters();
+      return c ? c->events : 0;
+    };
+    for (int i = 0; i < 1000 && records_.load() < written(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    stop_ = true;
+    thread_.join();
+    auto c = probe_->counters();
+    return {records_.load(), c ? c->drops_ringbuf : 0};
+  }
+  ~BareReader() {
+    if (thread_.joinable()) {
+      stop_ = true;
+      thread_.join();
+    }
+  }
+
+ private:
+  std::unique_ptr<peregrine::driver::BpfProbe> probe_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> records_{0};
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int i = 1;
   EmptyHooks hooks;
+  BareReader reader;
+  bool probe = false;
   if (i < argc && std::strcmp(argv[i], "--empty-hooks") == 0) {
     hooks.skel = empty_hooks__open_and_load();
+    if (hooks.skel) {
+      const bool tracepoints = peregrine::driver::resolve_entry_hook(
+                                   peregrine::driver::EntryHook::kAuto) ==
+                               peregrine::driver::EntryHook::kSyscallTracepoints;
+      bpf_program__set_autoattach(hooks.skel->progs.handle_sys_enter, !tracepoints);
+      bpf_program__set_autoattach(hooks.skel->progs.handle_enter_execve, tracepoints);
+      bpf_program__set_autoattach(hooks.skel->progs.handle_enter_execveat, tracepoints);
+    }
     if (!hooks.skel || empty_hooks__attach(hooks.skel) != 0) {
       std::fprintf(stderr, "agent_bench: loading the empty programs failed (root? BTF?)\n");
       return 1;
     }
     ++i;
+  } else if (i < argc && std::strcmp(argv[i], "--probe") == 0) {
+    if (!reader.start()) return 1;
+    probe = true;
+    ++i;
   }
   if (i >= argc) {
-    std::fprintf(stderr, "usage: agent_bench [--empty-hooks] openclose N FILE | dd N\n");
+    std::fprintf(stderr, "usage: agent_bench [--empty-hooks | --probe] openclose N FILE | dd N\n");
     return 1;
   }
   std::string what = argv[i];
@@ -93,6 +161,12 @@ int main(int argc, char** argv) {
   double elapsed = now_s() - start;
   double cpu = cpu_s() - start_cpu;
   if (rc != 0) return rc;
-  std::printf("%s %.6f %.6f\n", what.c_str(), elapsed, cpu);
+  std::printf("%s %.6f %.6f", what.c_str(), elapsed, cpu);
+  if (probe) {
+    auto [records, drops] = reader.finish();
+    std::printf(" %llu %llu", static_cast<unsigned long long>(records),
+                static_cast<unsigned long long>(drops));
+  }
+  std::printf("\n");
   return 0;
 }

@@ -102,6 +102,8 @@ struct BpfProbe::Impl {
   std::unique_ptr<probe, SkeletonDeleter> skel;
   std::unique_ptr<RingReader> ring;
   uint64_t decode_errors = 0;
+  EntryHook entry_hook = EntryHook::kRawSysEnter;
+  std::string entry_hook_note;
 };
 
 const std::vector<uint16_t>& BpfProbe::lifecycle_events() {
@@ -143,7 +145,31 @@ Result<std::unique_ptr<BpfProbe>> BpfProbe::open(const ProbeOptions& options) {
     return make_error("loading the eBPF probe failed: " + privilege_hint(-err) +
                       strerror(-err) + log.tail());
   }
-  if (int err = probe::attach(skel)) {
+  // The skeleton attaches every program left to auto-attach: one of the two entry hooks.
+  impl->entry_hook = options.entry_hook;
+  if (impl->entry_hook == EntryHook::kAuto) {
+    impl->entry_hook_note = syscall_tracepoints_unavailable();
+    impl->entry_hook = impl->entry_hook_note.empty() ? EntryHook::kSyscallTracepoints
+                                                     : EntryHook::kRawSysEnter;
+  }
+  auto choose_entry_hook = [skel](EntryHook hook) {
+    const bool tracepoints = hook == EntryHook::kSyscallTracepoints;
+    bpf_program__set_autoattach(skel->progs.handle_sys_enter, !tracepoints);
+    bpf_program__set_autoattach(skel->progs.handle_enter_execve, tracepoints);
+    bpf_program__set_autoattach(skel->progs.handle_enter_execveat, tracepoints);
+  };
+  choose_entry_hook(impl->entry_hook);
+  int attached = probe::attach(skel);
+  if (attached != 0 && options.entry_hook == EntryHook::kAuto &&
+      impl->entry_hook == EntryHook::kSyscallTracepoints) {
+    impl->entry_hook_note =
+        std::string("attaching the syscall tracepoints failed: ") + strerror(-attached);
+    probe::detach(skel);
+    impl->entry_hook = EntryHook::kRawSysEnter;
+    choose_entry_hook(impl->entry_hook);
+    attached = probe::attach(skel);
+  }
+  if (int err = attached) {
     return make_error("attaching the eBPF probe failed: " + privilege_hint(-err) +
                       strerror(-err) + log.tail());
   }
@@ -215,6 +241,9 @@ Result<int> BpfProbe::poll(int timeout_ms, const EventCallback& on_event) {
   }
   return delivered;
 }
+
+EntryHook BpfProbe::entry_hook() const { return impl_->entry_hook; }
+const std::string& BpfProbe::entry_hook_note() const { return impl_->entry_hook_note; }
 
 int BpfProbe::epoll_fd() const { return impl_->ring->epoll_fd(); }
 

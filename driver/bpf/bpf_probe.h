@@ -12,9 +12,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "driver/bpf/syscall_tracepoints.h"
 #include "driver/event_schema.h"
 #include "driver/reader/event_view.h"
 
@@ -28,6 +30,8 @@ struct ProbeOptions {
   // Initial interesting set, indexed by event type; empty = every syscall event the schema
   // lists. See set_interesting().
   std::vector<bool> interesting;
+  // Where execve/execveat entries are hooked (syscall_tracepoints.h).
+  EntryHook entry_hook = EntryHook::kAuto;
 };
 
 // Kernel-side counters, summed over CPUs.
@@ -69,6 +73,10 @@ class BpfProbe {
   int epoll_fd() const;
 
   Result<ProbeCounters> counters() const;
+  // The entry hook attached (never kAuto), and why not the syscall tracepoints when the raw
+  // sys_enter was chosen for kAuto ("" otherwise).
+  EntryHook entry_hook() const;
+  const std::string& entry_hook_note() const;
   uint64_t decode_errors() const;
 
  private:

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -58,6 +59,7 @@ class BpfProbeTest : public ::testing::Test {
     options.interesting = std::move(interesting);
     options.ring_buffer_bytes = ring_bytes;
     options.ignore_tgid = ignore_tgid;
+    options.entry_hook = entry_hook_;
     auto p = BpfProbe::open(options);
     ASSERT_TRUE(p.ok()) << p.error().message;
     probe_ = std::move(p.value());
@@ -82,9 +84,35 @@ class BpfProbeTest : public ::testing::Test {
     return found;
   }
 
+  EntryHook entry_hook_ = EntryHook::kAuto;
   std::unique_ptr<BpfProbe> probe_;
   std::vector<Captured> seen_;
 };
+
+// The exec tests, once per entry hook: the arguments a successful exec clears come from there.
+class BpfProbeExecTest : public BpfProbeTest, public ::testing::WithParamInterface<EntryHook> {
+ protected:
+  void SetUp() override {
+    BpfProbeTest::SetUp();
+    entry_hook_ = GetParam();
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(EntryHooks, BpfProbeExecTest,
+                         ::testing::Values(EntryHook::kSyscallTracepoints,
+                                           EntryHook::kRawSysEnter),
+                         [](const ::testing::TestParamInfo<EntryHook>& info) {
+                           return info.param == EntryHook::kRawSysEnter ? "RawSysEnter"
+                                                                        : "SyscallTracepoints";
+                         });
+
+// As root with tracefs mountable (CI), the probe must not fall back to the raw sys_enter,
+// which costs every syscall of the node a program run.
+TEST_F(BpfProbeTest, PrefersTheSyscallTracepointsForExecEntries) {
+  open_probe(only({}));
+  EXPECT_EQ(probe_->entry_hook(), EntryHook::kSyscallTracepoints) << probe_->entry_hook_note();
+  EXPECT_EQ(probe_->entry_hook_note(), "");
+}
 
 bool has_string(const RawEventView& ev, const char* param, std::string_view want) {
   const int i = ev.index_of(param);
@@ -115,7 +143,7 @@ TEST_F(BpfProbeTest, OpenatCarriesPathFlagsModeFdAndIds) {
   EXPECT_GT(ev.ts_ns(), 0u);
 }
 
-TEST_F(BpfProbeTest, ForkExecExitAreReportedWithArgs) {
+TEST_P(BpfProbeExecTest, ForkExecExitAreReportedWithArgs) {
   open_probe(only({}));  // lifecycle events only
   const std::string marker = unique_marker();
   const pid_t child = fork();
@@ -174,7 +202,7 @@ TEST_F(BpfProbeTest, ForkExecExitAreReportedWithArgs) {
 
 // A successful exec clears the registers the other calls' arguments are read from at exit:
 // execveat's dirfd and flags must come from its entry.
-TEST_F(BpfProbeTest, ExecveatKeepsItsEntryArgumentsAcrossTheExec) {
+TEST_P(BpfProbeExecTest, ExecveatKeepsItsEntryArgumentsAcrossTheExec) {
   open_probe(only({}));  // lifecycle events only
   const int dir = open("/usr/bin", O_RDONLY | O_DIRECTORY);
   ASSERT_GE(dir, 0);
@@ -201,6 +229,30 @@ TEST_F(BpfProbeTest, ExecveatKeepsItsEntryArgumentsAcrossTheExec) {
   EXPECT_EQ(ev.as_int(ev.index_of("dirfd")), dir);
   EXPECT_EQ(ev.as_uint(ev.index_of("flags")), static_cast<uint64_t>(AT_SYMLINK_NOFOLLOW));
   EXPECT_EQ(ev.as_string(ev.index_of("filename")), "/dev/fd/" + std::to_string(dir) + "/true");
+}
+
+// A failed exec leaves the caller as it was: the event names the file it asked for.
+TEST_P(BpfProbeExecTest, AFailedExecveNamesTheFileFromItsEntry) {
+  open_probe(only({}));  // lifecycle events only
+  const std::string missing = "/nonexistent/" + unique_marker();
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    execl(missing.c_str(), missing.c_str(), static_cast<char*>(nullptr));
+    _exit(errno == ENOENT ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+  auto exec = wait_for([&](const RawEventView& ev) {
+    return ev.type() == PEREGRINE_EVT_CODE_EXECVE && ev.pid() == static_cast<uint32_t>(child);
+  });
+  ASSERT_TRUE(exec.has_value()) << "no execve event for the child";
+  const RawEventView ev = exec->view();
+  EXPECT_EQ(ev.res(), -ENOENT);
+  EXPECT_EQ(ev.flags() & PEREGRINE_EVF_NO_ENTER, 0);
+  EXPECT_EQ(ev.as_string(ev.index_of("filename")), missing);
 }
 
 TEST_F(BpfProbeTest, ConnectAndAcceptCarryTheTcpTuple) {

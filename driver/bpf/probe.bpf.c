@@ -9,9 +9,13 @@
  * caller set them: no per-call work at entry. Only a successful execve/execveat replaces them
  * (the new program starts with cleared registers), so those two are stashed at entry.
  *
- * Hooks (tp_btf: no tracefs, no kprobes):
- *   sys_enter            stash the arguments of execve/execveat, keyed by pid_tgid
- *   sys_exit             build the record from the registers (or the stash) and the result
+ * Hooks (no kprobes):
+ *   syscalls/sys_enter_execve, syscalls/sys_enter_execveat (tracepoints)
+ *                        stash the arguments of execve/execveat, keyed by pid_tgid
+ *   sys_enter (tp_btf)   the same, where tracefs cannot serve the two above; the loader
+ *                        attaches one or the other (syscall_tracepoints.h): a program on the raw
+ *                        sys_enter runs for every syscall of the system
+ *   sys_exit (tp_btf)    build the record from the registers (or the stash) and the result
  *   sched_process_exec   remember the executed file until execve/execveat exits
  *   sched_process_exit   emit procexit, forget the thread's state
  * A forked child returns from clone/fork with a copy of its parent's registers, so its own
@@ -564,6 +568,108 @@ static __always_inline void emit_record(struct peregrine_probe_counters *c, void
 			      * rare count lost to preemption between the load and the store */
 }
 
+/* ------------------------------------------------------------------ records per event */
+
+/*
+ * Each event's parameters, fetched by code the compiler specialises from the schema's lists:
+ * the two common kinds (an argument's value, a user string) inline with their type, argument
+ * and position as constants; the others through fetch_param, which reads them from
+ * event_specs. A generic loop over event_specs for every parameter cost ~40 % of the
+ * probe's time on an open/close record (bench/RESULTS.md, agent).
+ *
+ * Each returns the offset after the parameter (its length in the lengths array), or a
+ * negative value on a bad argument.
+ */
+
+static __always_inline void put_len(__u8 *buf, __u32 i, __u32 len)
+{
+	__u16 len16 = len;
+
+	__builtin_memcpy(&buf[sizeof(struct peregrine_event_hdr) + 2 * (i & (PEREGRINE_MAX_PARAMS - 1))],
+			 &len16, 2);
+}
+
+/* The value of argument `arg` (or the result), when known. */
+static __always_inline bool arg_value(struct args_scratch *args, __u8 arg, __s64 res, __u64 *value)
+{
+	if (arg == PEREGRINE_ARG_RES) {
+		*value = res;
+		return true;
+	}
+	if (!args->valid || arg >= 6)
+		return false;
+	*value = args->stash.args[arg];
+	return true;
+}
+
+static __always_inline int fetch_inline_arg(struct scratch *s, struct args_scratch *args, __u8 type,
+					    __u8 arg, __u32 i, __u32 off, __s64 res)
+{
+	__u32 len = width_of(type);
+	__u64 value;
+
+	if (off + len > PEREGRINE_MAX_EVENT_SIZE || !arg_value(args, arg, res, &value)) {
+		len = 0;
+	} else {
+		/* fds, pids and ints are C ints: the register's upper half is not theirs. */
+		if (arg != PEREGRINE_ARG_RES && (type == PEREGRINE_PT_FD || type == PEREGRINE_PT_PID ||
+						 type == PEREGRINE_PT_S32))
+			value = (__s64)(__s32)value;
+		if (len == 8)
+			put_u64(s->buf, off, value);
+		else
+			put_u32(s->buf, off, (__u32)value);
+	}
+	put_len(s->buf, i, len);
+	return off + len;
+}
+
+static __always_inline int fetch_inline_user_str(struct scratch *s, struct args_scratch *args,
+						 __u8 arg, __u32 i, __u32 off, __s64 res)
+{
+	struct peregrine_event_hdr *hdr = (struct peregrine_event_hdr *)s->buf;
+	__u32 room, max, len = 0;
+	__u64 ptr;
+	long n;
+
+	if (off < PEREGRINE_MAX_EVENT_SIZE && arg_value(args, arg, res, &ptr) && ptr) {
+		room = PEREGRINE_MAX_EVENT_SIZE - off;
+		max = room < PEREGRINE_MAX_PATH ? room : PEREGRINE_MAX_PATH;
+		n = bpf_probe_read_user_str(&s->buf[at_off(off)], bounded_len(max), (void *)ptr);
+		if (n > 0)
+			len = n;
+		if (n == max && max < PEREGRINE_MAX_PATH)
+			hdr->flags |= PEREGRINE_EVF_TRUNCATED;
+	}
+	put_len(s->buf, i, len);
+	return off + len;
+}
+
+#define FETCH_KIND_ARG(s, args, t, a, i, off, res) fetch_inline_arg(s, args, t, a, i, off, res)
+#define FETCH_KIND_USER_STR(s, args, t, a, i, off, res) \
+	fetch_inline_user_str(s, args, a, i, off, res)
+#define FETCH_KIND_BY_SPEC(s, args, t, a, i, off, res) fetch_param(s, args, i, off)
+#define FETCH_KIND_USER_BUF FETCH_KIND_BY_SPEC
+#define FETCH_KIND_USER_S32 FETCH_KIND_BY_SPEC
+#define FETCH_KIND_USER_U64 FETCH_KIND_BY_SPEC
+#define FETCH_KIND_SOCKTUPLE FETCH_KIND_BY_SPEC
+#define FETCH_KIND_TASK FETCH_KIND_BY_SPEC
+#define FETCH_KIND_MM FETCH_KIND_BY_SPEC
+#define FETCH_KIND_EXEC_PATH FETCH_KIND_BY_SPEC
+#define FETCH_KIND_HOOK FETCH_KIND_BY_SPEC
+#define FETCH_KIND_NONE FETCH_KIND_BY_SPEC
+
+/* One parameter of a case below: `i` counts them, constant in each case once unrolled. */
+#define FETCH_PARAM(n, t, f, a, x)                                                         \
+	next = FETCH_KIND_##f(s, args, PEREGRINE_PT_##t, a, i, off, res);                  \
+	if (next < (int)off || next > PEREGRINE_MAX_EVENT_SIZE)                            \
+		return;                                                                    \
+	off = next;                                                                        \
+	i++;
+#define FETCH_EVENT(NAME, name, code, rn, rt)                                              \
+	case code:                                                                         \
+		PEREGRINE_PARAMS_##NAME(FETCH_PARAM) break;
+
 /* Builds and emits the record of `code` for the current thread (`pid_tgid`), with the
  * arguments in `args`. */
 static __always_inline void emit_event(struct args_scratch *args, __u32 code, __s64 res, __u16 flags,
@@ -571,7 +677,7 @@ static __always_inline void emit_event(struct args_scratch *args, __u32 code, __
 {
 	struct peregrine_probe_counters *c = counters();
 	struct peregrine_event_hdr *hdr;
-	__u32 zero = 0, off, nparams;
+	__u32 zero = 0, off, nparams, i = 0;
 	struct scratch *s;
 	int next;
 
@@ -597,13 +703,10 @@ static __always_inline void emit_event(struct args_scratch *args, __u32 code, __
 	hdr->reserved = 0;
 
 	off = sizeof(*hdr) + 2 * nparams;
-	for (__u32 i = 0; i < PEREGRINE_MAX_PARAMS; i++) {
-		if (i >= nparams)
-			break;
-		next = fetch_param(s, args, i, off);
-		if (next < (int)off || next > PEREGRINE_MAX_EVENT_SIZE)
-			return;
-		off = next;
+	switch (code) {
+		PEREGRINE_EVENTS(FETCH_EVENT)
+	default:
+		return;
 	}
 	hdr->len = off;
 	if (!c)
@@ -635,18 +738,28 @@ static __always_inline bool in_compat_syscall(void)
 
 /* ------------------------------------------------------------------ hooks */
 
+/* Keeps the entry of execve/execveat (stash->id) for its exit. */
+static __always_inline void save_stash(struct peregrine_syscall_stash *stash)
+{
+	struct peregrine_probe_counters *c;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (ignored(pid_tgid) || !interesting(stash->id) || in_compat_syscall())
+		return;
+	if (bpf_map_update_elem(&stash_map, &pid_tgid, stash, BPF_ANY)) {
+		c = counters();
+		if (c)
+			__sync_fetch_and_add(&c->drops_stash, 1);
+	}
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
 	struct peregrine_syscall_stash stash;
-	struct peregrine_probe_counters *c;
-	__u64 pid_tgid;
 
 	/* First and alone: this runs for every syscall of the system. */
 	if (!needs_entry_stash(id))
-		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	if (ignored(pid_tgid) || !interesting(id) || in_compat_syscall())
 		return 0;
 	stash.id = id;
 	stash.args[0] = regs->di;
@@ -655,11 +768,44 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 	stash.args[3] = regs->r10;
 	stash.args[4] = regs->r8;
 	stash.args[5] = regs->r9;
-	if (bpf_map_update_elem(&stash_map, &pid_tgid, &stash, BPF_ANY)) {
-		c = counters();
-		if (c)
-			__sync_fetch_and_add(&c->drops_stash, 1);
-	}
+	save_stash(&stash);
+	return 0;
+}
+
+/* The record of a syscalls/sys_enter_<name> tracepoint: the common fields, the syscall number
+ * (an int, padded), then each argument the call takes in 8 bytes. */
+struct syscall_enter_record {
+	__u64 common;
+	__s32 nr;
+	__s32 pad;
+	__u64 args[6];
+};
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int handle_enter_execve(struct syscall_enter_record *ctx)
+{
+	struct peregrine_syscall_stash stash = {.id = PEREGRINE_EVT_CODE_EXECVE};
+
+	/* execve(filename, argv, envp): the record holds these three only. */
+	stash.args[0] = ctx->args[0];
+	stash.args[1] = ctx->args[1];
+	stash.args[2] = ctx->args[2];
+	save_stash(&stash);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int handle_enter_execveat(struct syscall_enter_record *ctx)
+{
+	struct peregrine_syscall_stash stash = {.id = PEREGRINE_EVT_CODE_EXECVEAT};
+
+	/* execveat(dirfd, filename, argv, envp, flags) */
+	stash.args[0] = ctx->args[0];
+	stash.args[1] = ctx->args[1];
+	stash.args[2] = ctx->args[2];
+	stash.args[3] = ctx->args[3];
+	stash.args[4] = ctx->args[4];
+	save_stash(&stash);
 	return 0;
 }
 
