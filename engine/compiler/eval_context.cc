@@ -8,14 +8,18 @@ EvalContext::EvalContext(const EventSource& source, const FieldTable& table)
     : source_(source),
       slots_(table.slots().size()),
       memo_(table.memo_count(), 0) {
-  for (size_t i = 0; i < slots_.size(); ++i) slots_[i].spec = &table.slot(static_cast<uint32_t>(i));
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    slots_[i].spec = &table.slot(static_cast<uint32_t>(i));
+    slots_[i].extract = source.extractor(slots_[i].spec->ref);
+  }
 }
 
 void EvalContext::fill(uint32_t, Slot& s) {
   s.epoch = epoch_;
   const FieldSlot& spec = *s.spec;
   s.raw.reset();
-  s.present = source_.extract(*event_, spec.ref, s.raw) && s.raw.present();
+  bool found = s.extract ? s.extract(*event_, spec.ref, s.raw) : source_.extract(*event_, spec.ref, s.raw);
+  s.present = found && s.raw.present();
   s.result = &s.raw;
   if (!s.present || spec.transformers.empty()) return;
   // Innermost transformer first; each writes its own stage so views stay valid.

@@ -58,6 +58,7 @@ class EvalContext {
  private:
   struct Slot {
     const FieldSlot* spec = nullptr;
+    FieldExtractor extract = nullptr;  // the source's direct extractor, if it has one
     uint64_t epoch = 0;
     bool present = false;
     const Extraction* result = nullptr;

@@ -25,6 +25,11 @@ class EventTypeTable {
   virtual std::string_view name(uint16_t code) const = 0;  // empty for an unused code
 };
 
+// Extracts one field as EventSource::extract does, as a plain function: what a source offers
+// (extractor()) for fields whose extraction needs nothing of the source object, so the engine
+// calls it per field slot without a virtual call or a dispatch on the field id.
+using FieldExtractor = bool (*)(const Event& event, const FieldRef& field, Extraction& out);
+
 class EventSource {
  public:
   virtual ~EventSource() = default;
@@ -38,6 +43,13 @@ class EventSource {
   // Returns false, leaving `out` empty, when the event has no value for the field; that is not
   // an error but a "no match" for the check that asked.
   virtual bool extract(const Event& event, const FieldRef& field, Extraction& out) const = 0;
+
+  // A function equivalent to extract() for `field` (resolved against fields()), or nullptr to
+  // call extract(). The function must stay valid as long as the process runs.
+  virtual FieldExtractor extractor(const FieldRef& field) const {
+    (void)field;
+    return nullptr;
+  }
 };
 
 }  // namespace peregrine::engine

@@ -80,7 +80,19 @@ bool extract_k8s_field(const K8sView* k, const FieldRef& f, Extraction& out) {
   }
 }
 
+// container.id (`container` and `not container` in most rules): the switch below calls it and
+// container_field_extractor() hands it to the engine directly.
+bool container_id(const Event& event, const FieldRef&, Extraction& out) {
+  const auto& e = static_cast<const SyscallEvent&>(event);
+  return e.container && set_nonempty(e.container->id, out);
+}
+
 }  // namespace
+
+FieldExtractor container_field_extractor(uint32_t id) {
+  if (id == kContainerId) return &container_id;
+  return &as_field_extractor<extract_container_field>;
+}
 
 bool extract_container_field(const SyscallEvent& e, const FieldRef& f, Extraction& out) {
   const auto id = static_cast<SyscallField>(f.info->id);
@@ -89,7 +101,7 @@ bool extract_container_field(const SyscallEvent& e, const FieldRef& f, Extractio
   const ContainerView& c = *e.container;
 
   switch (id) {
-    case kContainerId: return set_nonempty(c.id, out);
+    case kContainerId: return container_id(e, f, out);
     case kContainerName: return set_nonempty(c.name, out);
     case kContainerType: return set_nonempty(c.type, out);
     default: break;

@@ -76,7 +76,31 @@ void append_args(const SyscallEvent& e, std::string& buf) {
   }
 }
 
+// evt.is_open_*: on every open-family event in the stable rules; the switch below calls these
+// and evt_field_extractor() hands them to the engine directly.
+bool is_open_read(const Event& e, const FieldRef&, Extraction& out) {
+  out.set_bool(open_intent(static_cast<const SyscallEvent&>(e)).read);
+  return true;
+}
+bool is_open_write(const Event& e, const FieldRef&, Extraction& out) {
+  out.set_bool(open_intent(static_cast<const SyscallEvent&>(e)).write);
+  return true;
+}
+bool is_open_exec(const Event& e, const FieldRef&, Extraction& out) {
+  out.set_bool(open_intent(static_cast<const SyscallEvent&>(e)).exec);
+  return true;
+}
+
 }  // namespace
+
+FieldExtractor evt_field_extractor(uint32_t id) {
+  switch (static_cast<SyscallField>(id)) {
+    case kEvtIsOpenRead: return &is_open_read;
+    case kEvtIsOpenWrite: return &is_open_write;
+    case kEvtIsOpenExec: return &is_open_exec;
+    default: return &as_field_extractor<extract_evt_field>;
+  }
+}
 
 bool extract_evt_field(const SyscallEvent& e, const FieldRef& f, Extraction& out) {
   switch (static_cast<SyscallField>(f.info->id)) {
@@ -128,9 +152,9 @@ bool extract_evt_field(const SyscallEvent& e, const FieldRef& f, Extraction& out
       out.set_int(a->raw);
       return true;
     }
-    case kEvtIsOpenRead: out.set_bool(open_intent(e).read); return true;
-    case kEvtIsOpenWrite: out.set_bool(open_intent(e).write); return true;
-    case kEvtIsOpenExec: out.set_bool(open_intent(e).exec); return true;
+    case kEvtIsOpenRead: return is_open_read(e, f, out);
+    case kEvtIsOpenWrite: return is_open_write(e, f, out);
+    case kEvtIsOpenExec: return is_open_exec(e, f, out);
     case kEvtBuffer:
       if (!e.buffer) return false;
       out.set_string(std::string_view(reinterpret_cast<const char*>(e.buffer->data()),

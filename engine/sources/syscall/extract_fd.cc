@@ -131,7 +131,55 @@ std::string_view file_basename(std::string_view path) {
   return path.substr(slash + 1);
 }
 
+// The fd fields rules read on most events, one function each: the switch below calls them and
+// fd_field_extractor() hands them to the engine directly.
+bool fd_num(const FdView& fd, Extraction& out) {
+  out.set_int(fd.num);
+  return true;
+}
+bool fd_typechar(const FdView& fd, Extraction& out) {
+  out.set_string(type_names(fd.type).typechar);
+  return true;
+}
+bool fd_name(const FdView& fd, Extraction& out) {
+  out.set_string(fd.name);
+  return true;
+}
+bool fd_nameraw(const FdView& fd, Extraction& out) {
+  out.set_string(fd.nameraw);
+  return true;
+}
+bool fd_directory(const FdView& fd, Extraction& out) {
+  if (fd.type == FdType::kDirectory) out.set_string(fd.name);
+  else if (fd.type == FdType::kFile) out.set_string(file_directory(fd.name));
+  else return false;
+  return true;
+}
+bool fd_filename(const FdView& fd, Extraction& out) {
+  if (fd.type != FdType::kFile) return false;
+  out.set_string(file_basename(fd.name));
+  return true;
+}
+
+template <bool (*F)(const FdView&, Extraction&)>
+bool direct(const Event& event, const FieldRef&, Extraction& out) {
+  const auto& e = static_cast<const SyscallEvent&>(event);
+  return e.fd && F(*e.fd, out);
+}
+
 }  // namespace
+
+FieldExtractor fd_field_extractor(uint32_t id) {
+  switch (static_cast<SyscallField>(id)) {
+    case kFdNum: return &direct<fd_num>;
+    case kFdTypechar: return &direct<fd_typechar>;
+    case kFdName: return &direct<fd_name>;
+    case kFdNameraw: return &direct<fd_nameraw>;
+    case kFdDirectory: return &direct<fd_directory>;
+    case kFdFilename: return &direct<fd_filename>;
+    default: return &as_field_extractor<extract_fd_field>;
+  }
+}
 
 bool extract_fd_field(const SyscallEvent& e, const FieldRef& f, Extraction& out) {
   if (!e.fd) return false;
@@ -140,20 +188,13 @@ bool extract_fd_field(const SyscallEvent& e, const FieldRef& f, Extraction& out)
   bool local_server = false;
 
   switch (static_cast<SyscallField>(f.info->id)) {
-    case kFdNum: out.set_int(fd.num); return true;
+    case kFdNum: return fd_num(fd, out);
     case kFdType: out.set_string(type_names(fd.type).type); return true;
-    case kFdTypechar: out.set_string(type_names(fd.type).typechar); return true;
-    case kFdName: out.set_string(fd.name); return true;
-    case kFdNameraw: out.set_string(fd.nameraw); return true;
-    case kFdDirectory:
-      if (fd.type == FdType::kDirectory) out.set_string(fd.name);
-      else if (fd.type == FdType::kFile) out.set_string(file_directory(fd.name));
-      else return false;
-      return true;
-    case kFdFilename:
-      if (fd.type != FdType::kFile) return false;
-      out.set_string(file_basename(fd.name));
-      return true;
+    case kFdTypechar: return fd_typechar(fd, out);
+    case kFdName: return fd_name(fd, out);
+    case kFdNameraw: return fd_nameraw(fd, out);
+    case kFdDirectory: return fd_directory(fd, out);
+    case kFdFilename: return fd_filename(fd, out);
     case kFdIno:
       if (fd.ino == 0) return false;
       out.set_int(fd.ino);

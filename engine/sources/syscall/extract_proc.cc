@@ -128,7 +128,21 @@ bool env_field(const ThreadView& t, const FieldRef& f, Extraction& out) {
   return false;
 }
 
+// proc.name, the field rules read most: the switch below calls it and proc_field_extractor()
+// hands it to the engine directly.
+bool proc_name(const Event& event, const FieldRef&, Extraction& out) {
+  const auto& e = static_cast<const SyscallEvent&>(event);
+  if (!e.thread) return false;
+  out.set_string(e.thread->comm);
+  return true;
+}
+
 }  // namespace
+
+FieldExtractor proc_field_extractor(uint32_t id) {
+  if (id == kProcName) return &proc_name;
+  return &as_field_extractor<extract_proc_field>;
+}
 
 bool extract_proc_field(const SyscallEvent& e, const FieldRef& f, Extraction& out) {
   if (!e.thread) return false;
@@ -151,7 +165,7 @@ bool extract_proc_field(const SyscallEvent& e, const FieldRef& f, Extraction& ou
   }
 
   switch (id) {
-    case kProcName: out.set_string(t.comm); return true;
+    case kProcName: return proc_name(e, f, out);
     case kProcPname: out.set_string(parent->comm); return true;
     case kProcAname: return ancestor_field(t, f, get_name, out);
     case kProcExe: out.set_string(t.exe); return true;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/fields/field_registry.h"
+#include "engine/sources/event_source.h"
 #include "engine/sources/syscall/syscall_event.h"
 #include "engine/values/extraction.h"
 
@@ -23,6 +24,20 @@ bool extract_proc_field(const SyscallEvent& e, const FieldRef& f, Extraction& ou
 bool extract_fd_field(const SyscallEvent& e, const FieldRef& f, Extraction& out);
 bool extract_user_field(const SyscallEvent& e, const FieldRef& f, Extraction& out);
 bool extract_container_field(const SyscallEvent& e, const FieldRef& f, Extraction& out);
+
+// A class extractor as an EventSource::FieldExtractor.
+template <bool (*F)(const SyscallEvent&, const FieldRef&, Extraction&)>
+bool as_field_extractor(const Event& e, const FieldRef& f, Extraction& out) {
+  return F(static_cast<const SyscallEvent&>(e), f, out);
+}
+
+// SyscallSource::extractor() for one class's field ids: a function of its own for the fields
+// rules read on most events (the one the class extractor's switch calls for that field), the
+// class extractor for the others.
+FieldExtractor evt_field_extractor(uint32_t id);
+FieldExtractor proc_field_extractor(uint32_t id);
+FieldExtractor fd_field_extractor(uint32_t id);
+FieldExtractor container_field_extractor(uint32_t id);
 
 // A decimal number as an owned string (for list items, which are strings).
 inline std::string_view own_number(Extraction& out, int64_t v) {

@@ -22,4 +22,16 @@ bool SyscallSource::extract(const Event& event, const FieldRef& field, Extractio
   return false;
 }
 
+FieldExtractor SyscallSource::extractor(const FieldRef& field) const {
+  if (!field.info) return nullptr;
+  const uint32_t id = field.info->id;
+  if (id < kGenericFieldCount) return nullptr;
+  if (id < kProcFieldsBegin) return evt_field_extractor(id);
+  if (id < kFdFieldsBegin) return proc_field_extractor(id);
+  if (id < kUserFieldsBegin) return fd_field_extractor(id);
+  if (id < kContainerFieldsBegin) return &as_field_extractor<extract_user_field>;
+  if (id < kSyscallFieldCount) return container_field_extractor(id);
+  return nullptr;
+}
+
 }  // namespace peregrine::engine

@@ -27,6 +27,8 @@ class SyscallSource final : public EventSource {
 
   // `event` must be a SyscallEvent and `field` resolved against fields().
   bool extract(const Event& event, const FieldRef& field, Extraction& out) const override;
+  // Every syscall field but the generic ones (evt.hostname and the like read the source).
+  FieldExtractor extractor(const FieldRef& field) const override;
 
  private:
   std::string hostname_;
