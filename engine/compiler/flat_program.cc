@@ -1,8 +1,14 @@
 #include "engine/compiler/flat_program.h"
 
+#include <bit>
+#include <cstring>
+
 #include "engine/compiler/logic.h"
 
 namespace peregrine::engine {
+
+// Instr::word is compared with values loaded as little-endian words.
+static_assert(std::endian::native == std::endian::little);
 
 // Lowers a node given where to go when it is true and when it is false, last child first, so
 // each child's targets are known when it is emitted; returns the node's entry point (which is
@@ -87,6 +93,13 @@ class FlatProgram::Builder {
     } else if (in.op >= Op::kStrEq && in.op <= Op::kContains) {
       in.needle = c.needle.data();
       in.words = static_cast<uint32_t>(c.needle.size());
+      size_t n = c.needle.size() < 8 ? c.needle.size() : 8;
+      if (in.op == Op::kEndsWith) {
+        // The last n bytes, at the top of the word (where a load of a value's last 8 has them).
+        std::memcpy(reinterpret_cast<char*>(&in.word) + (8 - n), c.needle.data() + c.needle.size() - n, n);
+      } else {
+        std::memcpy(&in.word, c.needle.data(), n);
+      }
     } else {
       in.number = c.number;
     }

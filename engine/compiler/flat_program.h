@@ -59,7 +59,7 @@ class FlatProgram {
           if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = starts_with(v->str(), in);
           break;
         case Op::kEndsWith:
-          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = v->str().ends_with(needle(in));
+          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = ends_with(v->str(), in);
           break;
         case Op::kContains:
           if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r))
@@ -142,13 +142,19 @@ class FlatProgram {
     int32_t on_true = kReject;  // kMemoSet: the next instruction
     int32_t on_false = kReject;
     uint32_t set_cell = 0;
-    int32_t body = kReject;     // kMemoTest: the macro's code, run when the cell is not known
+    union {
+      int32_t body = kReject;  // kMemoTest: the macro's code, run when the cell is not known
+      uint32_t words;          // kEventType: number of words in types_; string kinds: needle size
+    };
     union {
       const char* needle;     // string kinds but kStrIn
       const StringSet* set;   // kStrIn
       int64_t number = 0;     // kBoolEq (0 or 1) and the int kinds
     };
-    uint32_t words = 0;         // kEventType: number of words in types_; string kinds: needle size
+    // String kinds but kStrIn: up to 8 bytes of the needle as a little-endian word, its first
+    // bytes (= and startswith) or its last bytes at the word's top (endswith), so most
+    // comparisons read neither the needle nor call memcmp.
+    uint64_t word = 0;
     // kCheck, and inline checks for values of an unusual kind: the leaf that decides.
     const Program* leaf = nullptr;
   };
@@ -181,14 +187,41 @@ class FlatProgram {
     return v.kind() == Extraction::Kind::kInt ? __int128{v.i64()} : __int128{v.u64()};
   }
   static std::string_view needle(const Instr& in) { return {in.needle, in.words}; }
-  // Most values tested differ from the needle in length or first byte: no memcmp call then.
+  static uint64_t load8(const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  }
+  // The low n bytes of a word (n < 8).
+  static uint64_t low_bytes(size_t n) { return (uint64_t{1} << (8 * n)) - 1; }
+  // s[0, n) against the word's low n bytes, for n < 8 (s may be shorter than 8 bytes).
+  static bool bytes_equal(const char* s, uint64_t word, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+      if (static_cast<uint8_t>(s[i]) != static_cast<uint8_t>(word >> (8 * i))) return false;
+    return true;
+  }
   static bool equal(std::string_view s, const Instr& in) {
-    return s.size() == in.words && (s.empty() || s[0] == in.needle[0]) &&
-           std::memcmp(s.data(), in.needle, s.size()) == 0;
+    size_t n = in.words;
+    if (s.size() != n) return false;
+    if (n < 8) return bytes_equal(s.data(), in.word, n);
+    return load8(s.data()) == in.word && std::memcmp(s.data() + 8, in.needle + 8, n - 8) == 0;
   }
   static bool starts_with(std::string_view s, const Instr& in) {
-    return s.size() >= in.words && (in.words == 0 || s[0] == in.needle[0]) &&
-           std::memcmp(s.data(), in.needle, in.words) == 0;
+    size_t n = in.words;
+    if (s.size() < n) return false;
+    if (s.size() < 8) return bytes_equal(s.data(), in.word, n);
+    uint64_t w = load8(s.data());
+    if (n < 8) return ((w ^ in.word) & low_bytes(n)) == 0;
+    return w == in.word && std::memcmp(s.data() + 8, in.needle + 8, n - 8) == 0;
+  }
+  static bool ends_with(std::string_view s, const Instr& in) {
+    size_t n = in.words;
+    if (s.size() < n) return false;
+    if (n == 0) return true;
+    if (s.size() < 8) return bytes_equal(s.data() + s.size() - n, in.word >> (8 * (8 - n)), n);
+    uint64_t w = load8(s.data() + s.size() - 8);
+    if (n < 8) return ((w ^ in.word) & ~low_bytes(8 - n)) == 0;
+    return w == in.word && std::memcmp(s.data() + s.size() - n, in.needle, n - 8) == 0;
   }
 
   bool type_matches(const Instr& in, uint16_t type) const {

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "engine/compiler/flat_program.h"
 #include "engine/compiler/test_support.h"
 
@@ -78,6 +82,40 @@ TEST_F(InlineCheckTest, StringEdgeValues) {
   EXPECT_TRUE(match("proc.name = ''"));
   EXPECT_FALSE(match("proc.name = cat"));
   EXPECT_TRUE(match("proc.name in ('', x)"));
+}
+
+// =, startswith and endswith compare up to 8 bytes as one word: every needle length against
+// values shorter than, as long as and longer than a word, with a difference at every position.
+TEST_F(InlineCheckTest, WordComparesAtEveryLength) {
+  const std::string alphabet = "abcdefghijklmnopqrstu";
+  for (size_t len : {0u, 1u, 3u, 7u, 8u, 9u, 12u, 20u}) {
+    std::string value = alphabet.substr(0, len);
+    s.cat.comm = value;
+    std::vector<std::string> needles;
+    for (size_t n = 0; n <= len + 1 && n <= alphabet.size(); ++n) {
+      std::string prefix = alphabet.substr(0, n), suffix = value.substr(len - std::min(n, len));
+      needles.push_back(prefix);
+      needles.push_back(suffix);
+      for (size_t i = 0; i < n; ++i) {
+        std::string p = prefix, q = suffix;
+        p[i] = 'X';
+        needles.push_back(p);
+        if (i < q.size()) {
+          q[i] = 'X';
+          needles.push_back(q);
+        }
+      }
+    }
+    for (const std::string& needle : needles) {
+      std::string_view v = value;
+      EXPECT_EQ(match("proc.name = '" + needle + "'"), v == needle) << value << " = " << needle;
+      EXPECT_EQ(match("proc.name != '" + needle + "'"), v != needle) << value << " != " << needle;
+      EXPECT_EQ(match("proc.name startswith '" + needle + "'"), v.starts_with(needle))
+          << value << " startswith " << needle;
+      EXPECT_EQ(match("proc.name endswith '" + needle + "'"), v.ends_with(needle))
+          << value << " endswith " << needle;
+    }
+  }
 }
 
 TEST_F(InlineCheckTest, NumbersAndBooleans) {
