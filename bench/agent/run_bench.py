@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The agent benchmark: each workload timed, in one run, (a) without the agent, (b) with empty
-eBPF programs on the probe's hooks (the floor), (c) with `peregrine agent` and the default
-rules, and optionally (d) with the agent of another build (--compare-build: before/after in the
-same minutes). The configurations alternate for --rounds rounds; the table gives medians.
+eBPF programs on the probe's hooks (the floor), (c) for open/close, with the probe alone
+(every syscall of its schema on, read by a thread that only counts the records: the probe's
+kernel cost without the agent's), (d) with `peregrine agent` and the default rules, and
+optionally (e) with the agent of another build (--compare-build: before/after in the same
+minutes). The configurations alternate for --rounds rounds; the table gives medians.
 Prints a Markdown table of slowdowns (wall clock, and the loop's own CPU time, which includes
 the probe's kernel work on its syscalls and is steadier on a loaded machine), events seen and
 dropped, agent CPU and memory, with the load average.
@@ -33,10 +35,13 @@ def free_port():
     return port
 
 
-def run_loop(bench, args, empty_hooks=False):
-    """(wall seconds, CPU seconds of the loop process)"""
-    cmd = [bench] + (["--empty-hooks"] if empty_hooks else []) + args
+def run_loop(bench, args, mode=None):
+    """(wall seconds, CPU seconds of the loop process); mode: None, "--empty-hooks" or "--probe"
+    (the probe alone, drained by a thread that only counts: then also events and drops)"""
+    cmd = [bench] + ([mode] if mode else []) + args
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()
+    if mode == "--probe":
+        return float(out[1]), float(out[2]), int(out[3]), int(out[4])
     return float(out[1]), float(out[2])
 
 
@@ -122,14 +127,21 @@ def main():
               "agent CPU s | agent CPU / event µs | agent max RSS MiB |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for name, args in workloads:
-            runs = {"baseline": [], "floor": [], **{label: [] for label, _ in agents}}
+            probe_alone = args[0] == "openclose"
+            runs = {"baseline": [], "floor": [], **({"probe alone": []} if probe_alone else {}),
+                    **{label: [] for label, _ in agents}}
             loads = []
             for _ in range(a.rounds):
                 loads.append(float(loadavg()))
                 w, c = run_loop(bench, args)
                 runs["baseline"].append({"wall": w, "loop_cpu": c})
-                w, c = run_loop(bench, args, empty_hooks=True)
+                w, c = run_loop(bench, args, "--empty-hooks")
                 runs["floor"].append({"wall": w, "loop_cpu": c})
+                if probe_alone:
+                    w, c, events, drops = run_loop(bench, args, "--probe")
+                    runs["probe alone"].append({"wall": w, "loop_cpu": c, "events": events,
+                                                "kernel_drops": drops, "user_drops": 0,
+                                                "agent_cpu": 0, "rss": 0})
                 for label, peregrine in agents:
                     runs[label].append(with_agent(peregrine, bench, args, a.agent_arg))
             loads.append(float(loadavg()))
@@ -142,7 +154,10 @@ def main():
                 w = med(r["wall"] for r in rs)
                 c = med(r["loop_cpu"] for r in rs)
                 agent_cols = "| | | | | |"
-                if "events" in rs[0]:
+                if label == "probe alone":
+                    agent_cols = (f"| {med(r['events'] for r in rs):,.0f} | "
+                                  f"{sum(r['kernel_drops'] for r in rs)} | | | | |")
+                elif "events" in rs[0]:
                     agent_cols = (f"| {med(r['events'] for r in rs):,.0f} | "
                                   f"{sum(r['kernel_drops'] for r in rs)} | "
                                   f"{sum(r['user_drops'] for r in rs)} | "
