@@ -11,6 +11,7 @@ EvalContext::EvalContext(const EventSource& source, const FieldTable& table)
   for (size_t i = 0; i < slots_.size(); ++i) {
     slots_[i].spec = &table.slot(static_cast<uint32_t>(i));
     slots_[i].extract = source.extractor(slots_[i].spec->ref);
+    slots_[i].transformed = !slots_[i].spec->transformers.empty();
   }
 }
 
@@ -21,7 +22,7 @@ void EvalContext::fill(uint32_t, Slot& s) {
   bool found = s.extract ? s.extract(*event_, spec.ref, s.raw) : source_.extract(*event_, spec.ref, s.raw);
   s.present = found && s.raw.present();
   s.result = &s.raw;
-  if (!s.present || spec.transformers.empty()) return;
+  if (!s.present || !s.transformed) return;
   // Innermost transformer first; each writes its own stage so views stay valid.
   s.stages.resize(spec.transformers.size());
   const Extraction* in = &s.raw;

@@ -56,11 +56,13 @@ class EvalContext {
   EvalCounters& counters() { return counters_; }
 
  private:
-  struct Slot {
+  // Cache-line aligned: a fill touches the header and raw's scalars (its first two lines).
+  struct alignas(64) Slot {
     const FieldSlot* spec = nullptr;
     FieldExtractor extract = nullptr;  // the source's direct extractor, if it has one
     uint64_t epoch = 0;
     bool present = false;
+    bool transformed = false;  // spec has transformers
     const Extraction* result = nullptr;
     Extraction raw;
     std::vector<Extraction> stages;  // one per transformer, innermost first

@@ -21,9 +21,10 @@ class Extraction {
  public:
   enum class Kind : uint8_t { kNone, kString, kInt, kUint, kBool, kIp, kNet, kList };
 
+  // Touches only the members in the object's first bytes (a field slot is reset on every
+  // fill); the list is cleared by begin_list(), the only way to start one.
   void reset() {
     kind_ = Kind::kNone;
-    list_.clear();
     owned_used_ = 0;
   }
 
@@ -52,23 +53,24 @@ class Extraction {
   bool boolean() const { return b_; }
   const IpAddr& ip() const { return ip_; }
   const IpNet& net() const { return net_; }
-  const std::vector<std::string_view>& list() const { return list_; }
+  const std::vector<std::string_view>& list() const { return list_; }  // when kind() is kList
 
   // The value as text, as an output string shows it (`<NA>` is the caller's business).
   std::string to_string() const;
 
  private:
+  // The scalar members and what reset() writes first, together in the first cache line.
   Kind kind_ = Kind::kNone;
+  bool b_ = false;
+  size_t owned_used_ = 0;
   std::string_view str_;
   int64_t i64_ = 0;
   uint64_t u64_ = 0;
-  bool b_ = false;
   IpAddr ip_;
   IpNet net_;
   std::vector<std::string_view> list_;
   // A deque keeps each string (and so each view into it) where it is as more are added.
   std::deque<std::string> owned_;
-  size_t owned_used_ = 0;
 };
 
 }  // namespace peregrine::engine
