@@ -87,7 +87,8 @@ def test_agent_is_not_privileged_and_has_exactly_its_capabilities(rendered):
     assert set(sc["capabilities"]["add"]) == AGENT_CAPABILITIES
     assert len(sc["capabilities"]["add"]) == len(AGENT_CAPABILITIES)
     mounts = {m["mountPath"]: m for m in pod["containers"][0]["volumeMounts"]}
-    for host_path in ["/sys/kernel/btf", "/host/proc", "/host/etc/passwd", "/host/etc/group"]:
+    for host_path in ["/sys/kernel/btf", "/sys/kernel/tracing", "/host/proc", "/host/etc/passwd",
+                      "/host/etc/group"]:
         assert mounts[host_path]["readOnly"] is True, host_path
     # Nothing of the host is writable: the only writable volume is the emptyDir for bundles.
     volumes = {v["name"]: v for v in pod["volumes"]}
