@@ -306,7 +306,8 @@ static __always_inline __u64 task_value(__u8 what)
 /*
  * Writes parameter `i` of the record being built in `s` (its header filled in: type, res) at
  * `off`, and its length into the lengths array; returns the offset after it, or a negative
- * value on a bad argument. A global function: the verifier checks it once, not once per
+ * value on a bad argument. For the kinds emit_event does not fetch inline (argument values and
+ * user strings are, below). A global function: the verifier checks it once, not once per
  * parameter. The caller's map values come in as arguments: a lookup of each per parameter
  * was a measurable share of the probe's time on small records.
  */
@@ -347,34 +348,6 @@ __noinline int fetch_param(struct scratch *s, struct args_scratch *args, __u32 i
 	bool have_value = spec->arg == PEREGRINE_ARG_RES || stash;
 
 	switch (spec->fetch) {
-	case PEREGRINE_FETCH_ARG:
-		if (!have_value)
-			break;
-		len = width_of(spec->type);
-		if (len > room) {
-			len = 0;
-			break;
-		}
-		/* fds, pids and ints are C ints: the register's upper half is not theirs. */
-		if (spec->arg != PEREGRINE_ARG_RES &&
-		    (spec->type == PEREGRINE_PT_FD || spec->type == PEREGRINE_PT_PID ||
-		     spec->type == PEREGRINE_PT_S32))
-			value = (__s64)(__s32)value;
-		if (len == 8)
-			put_u64(buf, off, value);
-		else
-			put_u32(buf, off, (__u32)value);
-		break;
-	case PEREGRINE_FETCH_USER_STR:
-		if (!have_value || !ptr)
-			break;
-		max = room < PEREGRINE_MAX_PATH ? room : PEREGRINE_MAX_PATH;
-		n = bpf_probe_read_user_str(&buf[at_off(off)], bounded_len(max), (void *)ptr);
-		if (n > 0)
-			len = n;
-		if (n == max && max < PEREGRINE_MAX_PATH)
-			hdr->flags |= PEREGRINE_EVF_TRUNCATED;
-		break;
 	case PEREGRINE_FETCH_USER_BUF: {
 		__s64 want;
 
@@ -574,8 +547,8 @@ static __always_inline void emit_record(struct peregrine_probe_counters *c, void
  * Each event's parameters, fetched by code the compiler specialises from the schema's lists:
  * the two common kinds (an argument's value, a user string) inline with their type, argument
  * and position as constants; the others through fetch_param, which reads them from
- * event_specs. A generic loop over event_specs for every parameter cost ~40 % of the
- * probe's time on an open/close record (bench/RESULTS.md, agent).
+ * event_specs. A loop calling fetch_param for every parameter cost ~30 ns more per open or
+ * close record (bench/RESULTS.md, agent).
  *
  * Each returns the offset after the parameter (its length in the lengths array), or a
  * negative value on a bad argument.
