@@ -42,75 +42,8 @@ class FlatProgram {
   // Adds 1 to uses[cell] for each macro memo cell `root` reads (once per root; grows `uses`).
   static void count_memo_cells(const Program& root, std::vector<uint32_t>& uses);
 
-  bool eval(EvalContext& ctx) const {
-    int32_t pc = entry_;
-    while (pc >= 0) {
-      const Instr& in = code_[static_cast<size_t>(pc)];
-      bool r = false;
-      switch (in.op) {
-        case Op::kCheck: r = in.leaf->eval(ctx); break;
-        case Op::kStrEq:
-          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = equal(v->str(), in);
-          break;
-        case Op::kStrNe:
-          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = !equal(v->str(), in);
-          break;
-        case Op::kStartsWith:
-          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = starts_with(v->str(), in);
-          break;
-        case Op::kEndsWith:
-          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = ends_with(v->str(), in);
-          break;
-        case Op::kContains:
-          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r))
-            r = v->str().find(needle(in)) != std::string_view::npos;
-          break;
-        case Op::kStrIn:
-          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kString, r)) r = in.set->contains(v->str());
-          break;
-        case Op::kBoolEq:
-          if (const Extraction* v = typed_value(in, ctx, Extraction::Kind::kBool, r)) r = v->boolean() == (in.number != 0);
-          break;
-        case Op::kIntEq:
-          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) == in.number;
-          break;
-        case Op::kIntNe:
-          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) != in.number;
-          break;
-        case Op::kIntLt:
-          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) < in.number;
-          break;
-        case Op::kIntLe:
-          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) <= in.number;
-          break;
-        case Op::kIntGt:
-          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) > in.number;
-          break;
-        case Op::kIntGe:
-          if (const Extraction* v = number_value(in, ctx, r)) r = number_of(*v) >= in.number;
-          break;
-        case Op::kEventType: r = type_matches(in, ctx.event().type); break;
-        case Op::kMemoTest: {
-          auto known = ctx.memo(in.arg);
-          if (!known) {
-            pc = in.body;
-            continue;
-          }
-          r = *known;
-          break;
-        }
-        case Op::kMemoSet:
-          ctx.set_memo(in.arg, in.value);
-          pc = in.on_true;
-          continue;
-        case Op::kTree: r = root_->eval(ctx); break;
-      }
-      pc = r ? in.on_true : in.on_false;
-      // The exit of a macro's code: its memo cell is filled on the way out.
-      if (uint8_t m = r ? in.set_on_true : in.set_on_false) [[unlikely]] ctx.set_memo(in.set_cell, m == kStoreTrue);
-    }
-    return pc == kAccept;
-  }
+  // True when the condition holds for the context's event (flat_program_eval.cc).
+  bool eval(EvalContext& ctx) const;
 
   // For tests: a condition folded to a constant has no instructions.
   size_t size() const { return code_.size(); }
