@@ -48,6 +48,10 @@
 /* hdr.flags bits */
 #define PEREGRINE_EVF_TRUNCATED (1u << 0)  /* at least one parameter was cut short */
 #define PEREGRINE_EVF_NO_ENTER (1u << 1)   /* the call's entry was not seen: params absent */
+/* ts_ns is not this event's own time but a time no later than it (the driver skipped its
+ * clock read for an event only the state layer reads; the eBPF probe leaves the time of the
+ * previous record it wrote on that CPU). Readers that need a time use the last one they saw. */
+#define PEREGRINE_EVF_UNTIMED (1u << 2)
 
 struct peregrine_event_hdr {
 	__u32 magic;    /* PEREGRINE_EVENT_MAGIC */

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "driver/interest.h"
 #include "driver/reader/event_view.h"
 
 namespace peregrine::agent {
@@ -33,9 +34,9 @@ class CaptureSource {
   virtual Result<int> next(int timeout_ms, const RecordCallback& on_record) = 0;
   // True when the source has nothing more to deliver, ever (end of a file).
   virtual bool finished() const = 0;
-  // The syscall event types worth sending (indexed by code); sources that cannot filter
-  // ignore it.
-  virtual Status set_interesting(const std::vector<bool>& by_type) = 0;
+  // The syscall event types worth sending, and how (indexed by code); sources that cannot
+  // filter ignore it.
+  virtual Status set_interesting(const driver::InterestSet& by_type) = 0;
   virtual CaptureStats stats() const = 0;
   // CLOCK_REALTIME - CLOCK_BOOTTIME for this source's timestamps.
   virtual int64_t realtime_offset_ns() const = 0;

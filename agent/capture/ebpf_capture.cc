@@ -20,7 +20,7 @@ class EbpfCapture final : public CaptureSource {
     return n;
   }
   bool finished() const override { return false; }
-  Status set_interesting(const std::vector<bool>& by_type) override { return probe_->set_interesting(by_type); }
+  Status set_interesting(const driver::InterestSet& by_type) override { return probe_->set_interesting(by_type); }
   CaptureStats stats() const override {
     CaptureStats s;
     s.records = records_.load(std::memory_order_relaxed);

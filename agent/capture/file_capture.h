@@ -21,7 +21,7 @@ class FileCapture final : public CaptureSource {
 
   Result<int> next(int timeout_ms, const RecordCallback& on_record) override;
   bool finished() const override { return pos_ >= data_.size(); }
-  Status set_interesting(const std::vector<bool>&) override { return {}; }
+  Status set_interesting(const driver::InterestSet&) override { return {}; }
   CaptureStats stats() const override { return stats_; }
   int64_t realtime_offset_ns() const override { return offset_ns_; }
 

@@ -16,7 +16,7 @@ struct LiveCaptureOptions {
   std::string driver = "auto";  // auto | ebpf | kmod
   uint32_t ring_buffer_bytes = 8u << 20;
   uint32_t ignore_tgid = 0;       // the agent itself
-  std::vector<bool> interesting;  // indexed by event code
+  driver::InterestSet interesting;  // indexed by event code
 };
 
 Result<std::unique_ptr<CaptureSource>> open_live_capture(const LiveCaptureOptions& options);

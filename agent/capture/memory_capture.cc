@@ -19,7 +19,7 @@ Result<int> MemoryCapture::next(int, const RecordCallback& on_record) {
 
 bool MemoryCapture::finished() const { return next_ >= records_.size(); }
 
-Status MemoryCapture::set_interesting(const std::vector<bool>& by_type) {
+Status MemoryCapture::set_interesting(const driver::InterestSet& by_type) {
   std::lock_guard lock(mu_);
   interesting_ = by_type;
   return {};
@@ -30,7 +30,7 @@ CaptureStats MemoryCapture::stats() const {
   return stats_;
 }
 
-std::vector<bool> MemoryCapture::interesting() const {
+driver::InterestSet MemoryCapture::interesting() const {
   std::lock_guard lock(mu_);
   return interesting_;
 }

@@ -16,18 +16,18 @@ class MemoryCapture final : public CaptureSource {
 
   Result<int> next(int timeout_ms, const RecordCallback& on_record) override;
   bool finished() const override;
-  Status set_interesting(const std::vector<bool>& by_type) override;
+  Status set_interesting(const driver::InterestSet& by_type) override;
   CaptureStats stats() const override;
   int64_t realtime_offset_ns() const override { return 0; }
 
-  std::vector<bool> interesting() const;
+  driver::InterestSet interesting() const;
 
  private:
   std::vector<std::vector<uint8_t>> records_;
   size_t batch_;
   size_t next_ = 0;
   mutable std::mutex mu_;
-  std::vector<bool> interesting_;
+  driver::InterestSet interesting_;
   CaptureStats stats_;
 };
 

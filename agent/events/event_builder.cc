@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <sched.h>
 
+#include <algorithm>
+
 #include "agent/events/path_resolve.h"
 #include "agent/state/proc_bootstrap.h"
 
@@ -212,7 +214,9 @@ const BuiltEvent& EventBuilder::build(const driver::RawEventView& raw) {
 
   engine::SyscallEvent& e = built_.event;
   e.type = type;
-  e.timestamp_ns = raw.ts_ns() + static_cast<uint64_t>(realtime_offset_ns_);
+  last_ts_ns_ = std::max(last_ts_ns_, raw.ts_ns());
+  const uint64_t ts = (raw.flags() & PEREGRINE_EVF_UNTIMED) ? last_ts_ns_ : raw.ts_ns();
+  e.timestamp_ns = ts + static_cast<uint64_t>(realtime_offset_ns_);
   e.num = ++seq_;
   e.direction = '<';
   if (type == PEREGRINE_EVT_PROCEXIT) e.res.reset();

@@ -88,6 +88,9 @@ class EventBuilder {
   std::array<int64_t, 256> recent_exits_{};
   size_t recent_exit_next_ = 0;
   uint64_t seq_ = 0;
+  // The latest event time built: an untimed record (PEREGRINE_EVF_UNTIMED) carries an earlier
+  // one and takes this instead.
+  uint64_t last_ts_ns_ = 0;
   BuilderCounters counters_;
   StateObserver* observer_ = nullptr;
 };

@@ -105,6 +105,20 @@ TEST_F(BuilderTest, OpenatResolvesPathAndTracksTheFd) {
   EXPECT_EQ(table.find(100)->fds->find(3), nullptr);
 }
 
+// A state-only record's time is an earlier one of its CPU's (PEREGRINE_EVF_UNTIMED): the event
+// takes the latest time built instead, so times never run backwards for it.
+TEST_F(BuilderTest, AnUntimedRecordTakesTheLatestTimeSeen) {
+  feed(RecordBuilder(PEREGRINE_EVT_CODE_OPENAT, 100, 100, 3, 500).i64(AT_FDCWD).str("/a").u32(O_RDONLY).u32(0).build());
+  const BuiltEvent& c = feed(RecordBuilder(PEREGRINE_EVT_CODE_CLOSE, 100, 100, 0, 200)
+                                 .flags(PEREGRINE_EVF_UNTIMED).i64(3).build());
+  EXPECT_EQ(c.event.timestamp_ns, 1'000'000'500u);
+  const BuiltEvent& timed = feed(RecordBuilder(PEREGRINE_EVT_CODE_CLOSE, 100, 100, -9, 200).i64(3).build());
+  EXPECT_EQ(timed.event.timestamp_ns, 1'000'000'200u) << "a timed record keeps its own time";
+  const BuiltEvent& later = feed(RecordBuilder(PEREGRINE_EVT_CODE_CLOSE, 100, 100, -9, 900)
+                                     .flags(PEREGRINE_EVF_UNTIMED).i64(3).build());
+  EXPECT_EQ(later.event.timestamp_ns, 1'000'000'900u) << "a later untimed time is kept";
+}
+
 TEST_F(BuilderTest, FailedOpenStillNamesThePath) {
   const BuiltEvent& b = feed(RecordBuilder(PEREGRINE_EVT_CODE_OPEN, 100, 100, -13)
                                  .str("/etc/sudoers").u32(O_WRONLY | O_CREAT | O_TRUNC).u32(0644).build());

@@ -22,11 +22,16 @@ const std::vector<uint16_t>& state_event_types() {
   return kTypes;
 }
 
-std::vector<bool> interesting_event_types(const engine::SourceRuleset* rules) {
-  std::vector<bool> out = rules ? rules->needed_event_types() : std::vector<bool>{};
+driver::InterestSet interesting_event_types(const engine::SourceRuleset* rules) {
+  using driver::Interest;
+  const std::vector<bool> needed = rules ? rules->needed_event_types() : std::vector<bool>{};
+  driver::InterestSet out(needed.size(), Interest::kNone);
+  for (size_t t = 0; t < needed.size(); ++t) {
+    if (needed[t]) out[t] = Interest::kFull;
+  }
   for (uint16_t t : state_event_types()) {
-    if (t >= out.size()) out.resize(t + 1, false);
-    out[t] = true;
+    if (t >= out.size()) out.resize(t + 1, Interest::kNone);
+    if (out[t] == Interest::kNone) out[t] = Interest::kStateOnly;
   }
   return out;
 }

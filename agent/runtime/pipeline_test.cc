@@ -127,10 +127,16 @@ TEST_F(PipelineTest, MinimumPriorityFilters) {
 TEST_F(PipelineTest, InterestingSetIsRulesPlusState) {
   auto rs = load(rule("exec", "evt.type = execve"));
   auto set = interesting_event_types(rs->for_source("syscall"));
-  EXPECT_TRUE(set[PEREGRINE_EVT_CODE_EXECVE]);
-  EXPECT_TRUE(set[PEREGRINE_EVT_CODE_OPENAT]);  // fd tracking
-  EXPECT_TRUE(set[PEREGRINE_EVT_PROCEXIT]);
-  EXPECT_FALSE(set[PEREGRINE_EVT_CODE_KILL]);
+  using driver::Interest;
+  EXPECT_EQ(set[PEREGRINE_EVT_CODE_EXECVE], Interest::kFull);
+  EXPECT_EQ(set[PEREGRINE_EVT_CODE_OPENAT], Interest::kStateOnly);  // fd tracking
+  EXPECT_EQ(set[PEREGRINE_EVT_PROCEXIT], Interest::kStateOnly);
+  EXPECT_FALSE(driver::sends(set, PEREGRINE_EVT_CODE_KILL));
+
+  auto with_close = load(rule("closing", "evt.type = close and fd.name = /etc/shadow"));
+  set = interesting_event_types(with_close->for_source("syscall"));
+  EXPECT_EQ(set[PEREGRINE_EVT_CODE_CLOSE], Interest::kFull) << "a rule reads it: in full";
+  EXPECT_EQ(set[PEREGRINE_EVT_CODE_OPENAT], Interest::kStateOnly);
 }
 
 TEST_F(PipelineTest, CaptureFileRoundTripRebuildsState) {

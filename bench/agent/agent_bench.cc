@@ -1,11 +1,12 @@
 // The agent benchmark's workloads, timed: (1) open/close of one file N times, (2) the
 // dd-style 1-byte read/write loop, optionally (--empty-hooks) with empty eBPF programs on the
-// probe's hooks — the floor — or (--probe) with the real probe read by a thread that only
-// counts the records: the probe's kernel cost without the agent's CPU beside it.
+// probe's hooks — the floor — or (--probe RULES) with the real probe, set as the agent sets it
+// for those rules, read by a thread that only counts the records: the probe's kernel cost
+// without the agent's CPU beside it.
 // bench/agent/run_bench.py runs it without the agent, with the empty hooks, with the probe
 // alone and with the agent, in one run, and writes the ratios.
 //
-// usage: agent_bench [--empty-hooks | --probe] openclose N FILE | dd N
+// usage: agent_bench [--empty-hooks | --probe RULES] openclose N FILE | dd N
 // prints: "<workload> <wall seconds> <CPU seconds of this process, user + system>", and with
 // --probe " <records read> <records dropped in the kernel>"
 // (the CPU time includes the probe's work in the kernel on this process's syscalls, and not
@@ -24,6 +25,8 @@
 #include <string>
 #include <thread>
 
+#include "agent/runtime/interesting_set.h"
+#include "agent/runtime/rules_loader.h"
 #include "driver/bpf/bpf_probe.h"
 #include "driver/bpf/syscall_tracepoints.h"
 #include "empty_hooks.skel.h"
@@ -75,12 +78,23 @@ struct EmptyHooks {
   }
 };
 
-// The real probe with every syscall of its schema on, drained by a thread that counts the
-// records and does nothing else with them.
+// The real probe, sending what the agent would send for `rules` (what they read in full, the
+// state's other events state-only), drained by a thread that counts the records and does
+// nothing else with them.
 class BareReader {
  public:
-  bool start() {
-    auto probe = peregrine::driver::BpfProbe::open({});
+  bool start(const std::string& rules) {
+    peregrine::engine::Engine engine("agent-bench");
+    peregrine::agent::RulesLoad load = peregrine::agent::load_rules(engine, {rules});
+    if (!load.rules) {
+      const auto& m = load.errors.messages;
+      std::fprintf(stderr, "agent_bench: %s\n", m.empty() ? "rules did not load" : m.front().c_str());
+      return false;
+    }
+    peregrine::driver::ProbeOptions options;
+    options.interesting =
+        peregrine::agent::interesting_event_types(load.rules->ruleset->for_source("syscall"));
+    auto probe = peregrine::driver::BpfProbe::open(options);
     if (!probe) {
       std::fprintf(stderr, "agent_bench: %s\n", probe.error().message.c_str());
       return false;
@@ -143,13 +157,13 @@ int main(int argc, char** argv) {
       return 1;
     }
     ++i;
-  } else if (i < argc && std::strcmp(argv[i], "--probe") == 0) {
-    if (!reader.start()) return 1;
+  } else if (i + 1 < argc && std::strcmp(argv[i], "--probe") == 0) {
+    if (!reader.start(argv[i + 1])) return 1;
     probe = true;
-    ++i;
+    i += 2;
   }
   if (i >= argc) {
-    std::fprintf(stderr, "usage: agent_bench [--empty-hooks | --probe] openclose N FILE | dd N\n");
+    std::fprintf(stderr, "usage: agent_bench [--empty-hooks | --probe RULES] openclose N FILE | dd N\n");
     return 1;
   }
   std::string what = argv[i];

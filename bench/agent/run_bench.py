@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The agent benchmark: each workload timed, in one run, (a) without the agent, (b) with empty
 eBPF programs on the probe's hooks (the floor), (c) for open/close, with the probe alone
-(every syscall of its schema on, read by a thread that only counts the records: the probe's
+(sending what the agent sends for the default rules, read by a thread that only counts the records: the probe's
 kernel cost without the agent's), (d) with `peregrine agent` and the default rules, and
 optionally (e) with the agent of another build (--compare-build: before/after in the same
 minutes). The configurations alternate for --rounds rounds; the table gives medians.
@@ -38,7 +38,8 @@ def free_port():
 def run_loop(bench, args, mode=None):
     """(wall seconds, CPU seconds of the loop process); mode: None, "--empty-hooks" or "--probe"
     (the probe alone, drained by a thread that only counts: then also events and drops)"""
-    cmd = [bench] + ([mode] if mode else []) + args
+    mode_args = {None: [], "--empty-hooks": [mode], "--probe": [mode, str(ROOT / "rules")]}[mode]
+    cmd = [bench] + mode_args + args
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()
     if mode == "--probe":
         return float(out[1]), float(out[2]), int(out[3]), int(out[4])

@@ -178,10 +178,10 @@ Result<std::unique_ptr<BpfProbe>> BpfProbe::open(const ProbeOptions& options) {
   impl->ring = std::move(ring.value());
 
   std::unique_ptr<BpfProbe> probe_ptr(new BpfProbe(std::move(impl)));
-  std::vector<bool> all;
-  const std::vector<bool>* initial = &options.interesting;
+  InterestSet all;
+  const InterestSet* initial = &options.interesting;
   if (options.interesting.empty()) {
-    all.assign(PEREGRINE_SYSCALL_CODE_LIMIT, true);
+    all.assign(PEREGRINE_SYSCALL_CODE_LIMIT, Interest::kFull);
     initial = &all;
   }
   if (Status s = probe_ptr->set_interesting(*initial); !s.ok()) return s.error();
@@ -191,17 +191,19 @@ Result<std::unique_ptr<BpfProbe>> BpfProbe::open(const ProbeOptions& options) {
 BpfProbe::BpfProbe(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 BpfProbe::~BpfProbe() = default;
 
-Status BpfProbe::set_interesting(const std::vector<bool>& by_type) {
-  std::vector<uint8_t> on(PEREGRINE_SYSCALL_CODE_LIMIT, 0);
-  for (uint32_t code = 0; code < on.size() && code < by_type.size(); ++code) {
-    on[code] = by_type[code] && event_info(static_cast<uint16_t>(code)) != nullptr;
+Status BpfProbe::set_interesting(const InterestSet& by_type) {
+  static_assert(static_cast<uint8_t>(Interest::kFull) == PEREGRINE_SEND_FULL);
+  static_assert(static_cast<uint8_t>(Interest::kStateOnly) == PEREGRINE_SEND_STATE_ONLY);
+  std::vector<uint8_t> send(PEREGRINE_SYSCALL_CODE_LIMIT, 0);
+  for (uint32_t code = 0; code < send.size() && code < by_type.size(); ++code) {
+    if (event_info(static_cast<uint16_t>(code)) != nullptr) send[code] = static_cast<uint8_t>(by_type[code]);
   }
   for (uint16_t code : lifecycle_events()) {
-    if (code < on.size()) on[code] = 1;
+    if (code < send.size()) send[code] = PEREGRINE_SEND_FULL;
   }
   const int fd = bpf_map__fd(impl_->skel->maps.interesting_map);
-  for (uint32_t code = 0; code < on.size(); ++code) {
-    if (bpf_map_update_elem(fd, &code, &on[code], BPF_ANY) != 0) {
+  for (uint32_t code = 0; code < send.size(); ++code) {
+    if (bpf_map_update_elem(fd, &code, &send[code], BPF_ANY) != 0) {
       return make_error("updating the interesting-syscalls map failed: " +
                         std::string(strerror(errno)));
     }

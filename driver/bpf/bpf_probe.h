@@ -18,6 +18,7 @@
 #include "common/result.h"
 #include "driver/bpf/syscall_tracepoints.h"
 #include "driver/event_schema.h"
+#include "driver/interest.h"
 #include "driver/reader/event_view.h"
 
 namespace peregrine::driver {
@@ -28,8 +29,8 @@ struct ProbeOptions {
   // Thread group the probe ignores (the agent itself); 0 watches every process.
   uint32_t ignore_tgid = 0;
   // Initial interesting set, indexed by event type; empty = every syscall event the schema
-  // lists. See set_interesting().
-  std::vector<bool> interesting;
+  // lists, in full. See set_interesting().
+  InterestSet interesting;
   // Where execve/execveat entries are hooked (syscall_tracepoints.h).
   EntryHook entry_hook = EntryHook::kAuto;
 };
@@ -57,10 +58,11 @@ class BpfProbe {
   BpfProbe& operator=(const BpfProbe&) = delete;
 
   // Replaces the set of syscalls whose events leave the kernel: by_type[code] for each
-  // syscall code < PEREGRINE_SYSCALL_CODE_LIMIT (shorter vectors mean "false" for the rest;
-  // codes the schema does not capture are ignored). Lifecycle events stay on. Takes effect
+  // syscall code < PEREGRINE_SYSCALL_CODE_LIMIT (shorter vectors mean kNone for the rest;
+  // codes the schema does not capture are ignored). A kStateOnly event's record carries no
+  // time of its own (PEREGRINE_EVF_UNTIMED). Lifecycle events stay on, in full. Takes effect
   // for syscalls entered after the call.
-  Status set_interesting(const std::vector<bool>& by_type);
+  Status set_interesting(const InterestSet& by_type);
 
   // Waits up to timeout_ms (0: don't wait, -1: forever) for records and calls on_event for
   // each one that decodes; the view is valid only during the call. Returns how many records

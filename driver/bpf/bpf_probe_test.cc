@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -34,9 +35,9 @@ std::string unique_marker() {
   return "peregrine-probe-" + std::to_string(getpid()) + "-" + std::to_string(rd());
 }
 
-std::vector<bool> only(std::initializer_list<uint16_t> codes) {
-  std::vector<bool> v(PEREGRINE_SYSCALL_CODE_LIMIT, false);
-  for (uint16_t c : codes) v[c] = true;
+InterestSet only(std::initializer_list<uint16_t> codes) {
+  InterestSet v(PEREGRINE_SYSCALL_CODE_LIMIT, Interest::kNone);
+  for (uint16_t c : codes) v[c] = Interest::kFull;
   return v;
 }
 
@@ -53,7 +54,7 @@ class BpfProbeTest : public ::testing::Test {
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) GTEST_SKIP() << "no kernel BTF";
   }
 
-  void open_probe(std::vector<bool> interesting, uint32_t ring_bytes = 1u << 22,
+  void open_probe(InterestSet interesting, uint32_t ring_bytes = 1u << 22,
                   uint32_t ignore_tgid = 0) {
     ProbeOptions options;
     options.interesting = std::move(interesting);
@@ -341,6 +342,72 @@ TEST_F(BpfProbeTest, FilteredSyscallsStayInTheKernelUntilEnabled) {
   auto got = wait_for(is_our_mkdir);
   ASSERT_TRUE(got.has_value()) << "mkdir not reported after set_interesting";
   EXPECT_EQ(got->view().as_uint(got->view().index_of("mode")), 0700u);
+}
+
+// A state-only close skips the clock: it is flagged, and its time is one its CPU already had
+// (the previous record's there), so on one CPU it lies between the opens around it. A full
+// close reads the clock.
+TEST_F(BpfProbeTest, StateOnlyEventsCarryAnEarlierTimeAndSayIt) {
+  cpu_set_t before, one;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(before), &before), 0);
+  CPU_ZERO(&one);
+  CPU_SET(sched_getcpu(), &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+  struct Restore {
+    cpu_set_t set;
+    ~Restore() { sched_setaffinity(0, sizeof(set), &set); }
+  } restore{before};
+  InterestSet set = only({PEREGRINE_EVT_CODE_OPENAT});
+  set[PEREGRINE_EVT_CODE_CLOSE] = Interest::kStateOnly;
+  open_probe(set);
+  const std::string marker = "/tmp/" + unique_marker();
+  auto open_close = [&](const std::string& path) {
+    const int fd = static_cast<int>(syscall(SYS_openat, AT_FDCWD, path.c_str(), O_RDONLY | O_CREAT, 0600));
+    EXPECT_GE(fd, 0) << path;
+    syscall(SYS_close, fd);
+    unlink(path.c_str());
+    return fd;
+  };
+  auto opened = [&](const std::string& path) {
+    return wait_for([&](const RawEventView& ev) {
+      return ev.type() == PEREGRINE_EVT_CODE_OPENAT && has_string(ev, "name", path);
+    });
+  };
+  auto closed_after = [&](const Captured& open, int fd) -> std::optional<RawEventView> {
+    bool after = false;
+    for (const Captured& c : seen_) {
+      if (c.bytes == open.bytes) after = true;
+      const RawEventView ev = c.view();
+      if (after && ev.type() == PEREGRINE_EVT_CODE_CLOSE && ev.tid() == static_cast<uint32_t>(gettid()) &&
+          ev.as_int(ev.index_of("fd")) == fd) {
+        return ev;
+      }
+    }
+    return std::nullopt;
+  };
+
+  const int fd = open_close(marker + "-1");
+  open_close(marker + "-2");
+  auto first = opened(marker + "-1");
+  auto second = opened(marker + "-2");
+  ASSERT_TRUE(first && second);
+  auto close = closed_after(*first, fd);
+  ASSERT_TRUE(close.has_value()) << "no close record after the first open";
+  EXPECT_NE(close->flags() & PEREGRINE_EVF_UNTIMED, 0);
+  EXPECT_EQ(first->view().flags() & PEREGRINE_EVF_UNTIMED, 0);
+  EXPECT_GE(close->ts_ns(), first->view().ts_ns());
+  EXPECT_LE(close->ts_ns(), second->view().ts_ns());
+  EXPECT_EQ(close->res(), 0);
+
+  set[PEREGRINE_EVT_CODE_CLOSE] = Interest::kFull;
+  ASSERT_TRUE(probe_->set_interesting(set).ok());
+  const int fd3 = open_close(marker + "-3");
+  auto third = opened(marker + "-3");
+  ASSERT_TRUE(third);
+  auto timed = closed_after(*third, fd3);
+  ASSERT_TRUE(timed.has_value()) << "no close record after the third open";
+  EXPECT_EQ(timed->flags() & PEREGRINE_EVF_UNTIMED, 0);
+  EXPECT_GE(timed->ts_ns(), third->view().ts_ns());
 }
 
 TEST_F(BpfProbeTest, IgnoresItsOwnProcess) {

@@ -47,7 +47,8 @@ const volatile __u64 wakeup_bytes = 0;
 #define AF_INET 2
 #define AF_INET6 10
 
-/* Syscalls whose events leave the kernel: interesting_map[nr] != 0. Replaced on reload. */
+/* Syscalls whose events leave the kernel: interesting_map[nr] is PEREGRINE_SEND_FULL or
+ * PEREGRINE_SEND_STATE_ONLY (probe.h), 0 for the rest. Replaced on reload. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, PEREGRINE_SYSCALL_CODE_LIMIT);
@@ -644,7 +645,9 @@ static __always_inline int fetch_inline_user_str(struct scratch *s, struct args_
 		PEREGRINE_PARAMS_##NAME(FETCH_PARAM) break;
 
 /* Builds and emits the record of `code` for the current thread (`pid_tgid`), with the
- * arguments in `args`. */
+ * arguments in `args`. An untimed record (PEREGRINE_EVF_UNTIMED in `flags`) keeps the time of
+ * the last record built in this CPU's scratch: the clock read is ~40 ns, a third of a small
+ * record's cost (bench/RESULTS.md, agent). */
 static __always_inline void emit_event(struct args_scratch *args, __u32 code, __s64 res, __u16 flags,
 				       __u64 pid_tgid)
 {
@@ -668,7 +671,8 @@ static __always_inline void emit_event(struct args_scratch *args, __u32 code, __
 	hdr->type = code;
 	hdr->nparams = nparams;
 	hdr->flags = flags;
-	hdr->ts_ns = bpf_ktime_get_boot_ns();
+	if (!(flags & PEREGRINE_EVF_UNTIMED))
+		hdr->ts_ns = bpf_ktime_get_boot_ns();
 	hdr->tid = (__u32)pid_tgid;
 	hdr->pid = pid_tgid >> 32;
 	hdr->res = res;
@@ -689,10 +693,11 @@ static __always_inline void emit_event(struct args_scratch *args, __u32 code, __
 	emit_record(c, s->buf, off & (PEREGRINE_SCRATCH_SIZE - 1), code);
 }
 
-static __always_inline bool interesting(__u32 id)
+/* interesting_map[id]: 0, PEREGRINE_SEND_FULL or PEREGRINE_SEND_STATE_ONLY. */
+static __always_inline __u8 interest(__u32 id)
 {
-	__u8 *on = bpf_map_lookup_elem(&interesting_map, &id);
-	return on && *on;
+	__u8 *send = bpf_map_lookup_elem(&interesting_map, &id);
+	return send ? *send : 0;
 }
 
 /* The calls whose registers do not survive until their exit (see the top of the file). */
@@ -717,7 +722,7 @@ static __always_inline void save_stash(struct peregrine_syscall_stash *stash)
 	struct peregrine_probe_counters *c;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (ignored(pid_tgid) || !interesting(stash->id) || in_compat_syscall())
+	if (ignored(pid_tgid) || !interest(stash->id) || in_compat_syscall())
 		return;
 	if (bpf_map_update_elem(&stash_map, &pid_tgid, stash, BPF_ANY)) {
 		c = counters();
@@ -792,10 +797,16 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	__u16 flags = 0;
 	__u32 zero = 0;
 	__u64 pid_tgid;
+	__u8 send;
 
 	/* The filter first: this runs for every syscall of the system. */
-	if (id < 0 || id >= PEREGRINE_SYSCALL_CODE_LIMIT || !interesting(id))
+	if (id < 0 || id >= PEREGRINE_SYSCALL_CODE_LIMIT)
 		return 0;
+	send = interest(id);
+	if (!send)
+		return 0;
+	if (send == PEREGRINE_SEND_STATE_ONLY)
+		flags = PEREGRINE_EVF_UNTIMED;
 	pid_tgid = bpf_get_current_pid_tgid();
 	if (ignored(pid_tgid) || in_compat_syscall())
 		return 0;

@@ -9,6 +9,10 @@
 
 #include "driver/event_schema.h"
 
+/* interesting_map values (driver/interest.h's Interest): 0 = the event stays in the kernel. */
+#define PEREGRINE_SEND_FULL 1
+#define PEREGRINE_SEND_STATE_ONLY 2 /* no clock read: PEREGRINE_EVF_UNTIMED */
+
 /* One slot per CPU in counters_map; user space sums them. */
 struct peregrine_probe_counters {
 	__u64 events;        /* records written to the ring buffer */

@@ -70,11 +70,11 @@ std::string open_error(const std::string& path, int err) {
 
 }  // namespace
 
-peregrine_kmod_interesting interesting_bitmap(const std::vector<bool>& by_type) {
+peregrine_kmod_interesting interesting_bitmap(const InterestSet& by_type) {
   peregrine_kmod_interesting set{};
   auto turn_on = [&](uint32_t code) { set.bits[code / 64] |= uint64_t{1} << (code % 64); };
   for (uint32_t code = 0; code < PEREGRINE_SYSCALL_CODE_LIMIT && code < by_type.size(); ++code) {
-    if (by_type[code] && event_info(static_cast<uint16_t>(code)) != nullptr) turn_on(code);
+    if (by_type[code] != Interest::kNone && event_info(static_cast<uint16_t>(code)) != nullptr) turn_on(code);
   }
   for (uint16_t code : KmodDevice::lifecycle_events()) {
     if (code < PEREGRINE_SYSCALL_CODE_LIMIT) turn_on(code);
@@ -155,10 +155,10 @@ Result<std::unique_ptr<KmodDevice>> KmodDevice::open(const KmodOptions& options)
     return make_error(path + ": setting the ignored process failed: " + strerror(errno));
   }
   std::unique_ptr<KmodDevice> device(new KmodDevice(std::move(impl)));
-  std::vector<bool> all;
-  const std::vector<bool>* initial = &options.interesting;
+  InterestSet all;
+  const InterestSet* initial = &options.interesting;
   if (options.interesting.empty()) {
-    all.assign(PEREGRINE_SYSCALL_CODE_LIMIT, true);
+    all.assign(PEREGRINE_SYSCALL_CODE_LIMIT, Interest::kFull);
     initial = &all;
   }
   if (Status s = device->set_interesting(*initial); !s.ok()) return s.error();
@@ -174,7 +174,7 @@ KmodDevice::~KmodDevice() {
   if (impl_) ioctl(impl_->fd.get(), PEREGRINE_IOCTL_DISABLE);
 }
 
-Status KmodDevice::set_interesting(const std::vector<bool>& by_type) {
+Status KmodDevice::set_interesting(const InterestSet& by_type) {
   const peregrine_kmod_interesting set = interesting_bitmap(by_type);
   if (ioctl(impl_->fd.get(), PEREGRINE_IOCTL_SET_INTERESTING, &set) != 0) {
     return make_error("setting the interesting syscalls failed: " + std::string(strerror(errno)));

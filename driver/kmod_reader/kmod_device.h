@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "driver/interest.h"
 #include "driver/kmod/kmod_ioctl.h"
 #include "driver/reader/event_view.h"
 
@@ -30,7 +31,7 @@ struct KmodOptions {
   uint32_t ignore_tgid = 0;
   // Initial interesting set, indexed by event type; empty = every syscall event the schema
   // lists. See set_interesting().
-  std::vector<bool> interesting;
+  InterestSet interesting;
 };
 
 // Kernel-side counters, summed over CPUs (struct peregrine_kmod_counters).
@@ -45,7 +46,7 @@ struct KmodCounters {
 
 // The ioctl bitmap for an interesting set: by_type[code] for syscall codes the schema
 // captures, plus the lifecycle events (the module also forces those on).
-peregrine_kmod_interesting interesting_bitmap(const std::vector<bool>& by_type);
+peregrine_kmod_interesting interesting_bitmap(const InterestSet& by_type);
 
 class KmodDevice {
  public:
@@ -60,8 +61,9 @@ class KmodDevice {
   KmodDevice& operator=(const KmodDevice&) = delete;
 
   // As BpfProbe::set_interesting: by_type[code] for syscall codes below
-  // PEREGRINE_SYSCALL_CODE_LIMIT; lifecycle events stay on.
-  Status set_interesting(const std::vector<bool>& by_type);
+  // PEREGRINE_SYSCALL_CODE_LIMIT; lifecycle events stay on. The module sends
+  // kStateOnly events in full.
+  Status set_interesting(const InterestSet& by_type);
 
   // Waits up to timeout_ms (0: don't wait, -1: forever) for records and calls on_event for
   // each, merged across CPUs in timestamp order; the view is valid only during the call.

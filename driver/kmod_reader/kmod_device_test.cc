@@ -31,11 +31,13 @@ TEST(KmodDevice, NotTheDeviceIsAClearError) {
 }
 
 TEST(KmodDevice, InterestingBitmapKeepsLifecycleEventsAndSchemaCodesOnly) {
-  std::vector<bool> by_type(PEREGRINE_SYSCALL_CODE_LIMIT, false);
-  by_type[PEREGRINE_EVT_CODE_OPENAT] = true;
-  by_type[1] = true;  // write: not in the schema
+  InterestSet by_type(PEREGRINE_SYSCALL_CODE_LIMIT, Interest::kNone);
+  by_type[PEREGRINE_EVT_CODE_OPENAT] = Interest::kFull;
+  by_type[PEREGRINE_EVT_CODE_CLOSE] = Interest::kStateOnly;
+  by_type[1] = Interest::kFull;  // write: not in the schema
   const peregrine_kmod_interesting set = interesting_bitmap(by_type);
   EXPECT_TRUE(bit(set, PEREGRINE_EVT_CODE_OPENAT));
+  EXPECT_TRUE(bit(set, PEREGRINE_EVT_CODE_CLOSE));
   EXPECT_FALSE(bit(set, 1));
   EXPECT_FALSE(bit(set, PEREGRINE_EVT_CODE_CONNECT));
   for (uint16_t code : KmodDevice::lifecycle_events()) {
@@ -44,7 +46,7 @@ TEST(KmodDevice, InterestingBitmapKeepsLifecycleEventsAndSchemaCodesOnly) {
     }
   }
   const peregrine_kmod_interesting all =
-      interesting_bitmap(std::vector<bool>(PEREGRINE_SYSCALL_CODE_LIMIT, true));
+      interesting_bitmap(InterestSet(PEREGRINE_SYSCALL_CODE_LIMIT, Interest::kFull));
   EXPECT_TRUE(bit(all, PEREGRINE_EVT_CODE_CONNECT));
   EXPECT_TRUE(bit(all, PEREGRINE_EVT_CODE_OPENAT2));
 }
