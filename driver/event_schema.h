@@ -65,7 +65,10 @@ struct peregrine_event_hdr {
 	__u32 pid;      /* process id (kernel tgid), initial pid namespace */
 	__s64 res;      /* syscall return value (-errno on failure); 0 for other events */
 	__u32 cpu;      /* cpu the event was emitted on */
-	__u32 reserved; /* zero */
+	/* fd + 1 of a close(fd) this thread made, successfully, after its previous record and before
+	 * this event; 0 = none. A driver may fold such a state-only close into the thread's next
+	 * record instead of writing one of its own (driver/README.md). Readers apply it first. */
+	__u32 prior_close;
 };
 
 PEREGRINE_SCHEMA_ASSERT(sizeof(struct peregrine_event_hdr) == 48, "event header is 48 bytes");

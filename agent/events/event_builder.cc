@@ -205,6 +205,10 @@ void EventBuilder::on_creds_event(const driver::RawEventView& raw, ThreadState& 
 const BuiltEvent& EventBuilder::build(const driver::RawEventView& raw) {
   ++counters_.events;
   const uint16_t type = raw.type();
+  if (auto fd = raw.prior_close()) {
+    // Folded by the driver: it came before this event (driver/event_schema.h).
+    if (ThreadState* closer = table_.find(raw.tid())) closer->fds->close(*fd);
+  }
   ThreadState& t = is_clone(type) ? on_clone_event(raw) : thread_for(raw);
   if (is_exec(type)) on_exec_event(raw, t);
   on_creds_event(raw, t);

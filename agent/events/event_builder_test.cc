@@ -119,6 +119,23 @@ TEST_F(BuilderTest, AnUntimedRecordTakesTheLatestTimeSeen) {
   EXPECT_EQ(later.event.timestamp_ns, 1'000'000'900u) << "a later untimed time is kept";
 }
 
+// A close the driver folded into the thread's next record happened before that event: an
+// open that reuses the number finds it closed and installs the new file.
+TEST_F(BuilderTest, APriorCloseIsAppliedBeforeTheEventCarryingIt) {
+  feed(RecordBuilder(PEREGRINE_EVT_CODE_OPENAT, 100, 100, 3).i64(AT_FDCWD).str("/a").u32(O_RDONLY).u32(0).build());
+  const BuiltEvent& b = feed(RecordBuilder(PEREGRINE_EVT_CODE_OPENAT, 100, 100, 3)
+                                 .prior_close(3).i64(AT_FDCWD).str("/b").u32(O_RDONLY).u32(0).build());
+  ASSERT_NE(b.event.fd, nullptr);
+  EXPECT_EQ(b.event.fd->name, "/b");
+  builder.finish();
+  ASSERT_NE(table.find(100)->fds->find(3), nullptr);
+  EXPECT_EQ(table.find(100)->fds->find(3)->view.name, "/b");
+
+  feed(RecordBuilder(PEREGRINE_EVT_CODE_KILL, 100, 100, 0).prior_close(3).i64(1).u32(0).build());
+  builder.finish();
+  EXPECT_EQ(table.find(100)->fds->find(3), nullptr) << "the folded close was not applied";
+}
+
 TEST_F(BuilderTest, FailedOpenStillNamesThePath) {
   const BuiltEvent& b = feed(RecordBuilder(PEREGRINE_EVT_CODE_OPEN, 100, 100, -13)
                                  .str("/etc/sudoers").u32(O_WRONLY | O_CREAT | O_TRUNC).u32(0644).build());

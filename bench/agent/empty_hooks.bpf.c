@@ -19,6 +19,9 @@ int BPF_PROG(handle_sys_exit) { return 0; }
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_sched_process_exec) { return 0; }
 
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_sched_process_fork) { return 0; }
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_sched_process_exit) { return 0; }
 

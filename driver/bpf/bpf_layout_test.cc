@@ -59,7 +59,7 @@ TEST_F(BpfLayout, EventHeader) {
   expect_layout("peregrine_event_hdr", sizeof(T),
                 {FIELD(T, magic), FIELD(T, version), FIELD(T, type), FIELD(T, len),
                  FIELD(T, nparams), FIELD(T, flags), FIELD(T, ts_ns), FIELD(T, tid),
-                 FIELD(T, pid), FIELD(T, res), FIELD(T, cpu), FIELD(T, reserved)});
+                 FIELD(T, pid), FIELD(T, res), FIELD(T, cpu), FIELD(T, prior_close)});
 }
 
 TEST_F(BpfLayout, SockTuple) {

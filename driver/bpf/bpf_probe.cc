@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -21,6 +22,18 @@
 
 namespace peregrine::driver {
 namespace {
+
+// /proc/sys/kernel/pid_max: tids are below it (32768 when it cannot be read, the kernel's
+// default; a tid past the value read is just not folded).
+uint32_t pid_max() {
+  uint32_t value = 32768;
+  if (FILE* f = std::fopen("/proc/sys/kernel/pid_max", "r")) {
+    unsigned long v = 0;
+    if (std::fscanf(f, "%lu", &v) == 1 && v > 0 && v <= (1u << 22)) value = static_cast<uint32_t>(v);
+    std::fclose(f);
+  }
+  return value;
+}
 
 constexpr const char* kKernelBtf = "/sys/kernel/btf/vmlinux";
 
@@ -140,6 +153,10 @@ Result<std::unique_ptr<BpfProbe>> BpfProbe::open(const ProbeOptions& options) {
   skel->rodata->wakeup_bytes = options.ring_buffer_bytes / kWakeupFraction;
   if (int err = bpf_map__set_max_entries(skel->maps.events_map, options.ring_buffer_bytes)) {
     return make_error("sizing the ring buffer failed: " + std::string(strerror(-err)));
+  }
+  // One pending-close slot per possible tid (probe.bpf.c, pending_close_map).
+  if (int err = bpf_map__set_max_entries(skel->maps.pending_close_map, pid_max())) {
+    return make_error("sizing the pending-close map failed: " + std::string(strerror(-err)));
   }
   if (int err = probe::load(skel)) {
     return make_error("loading the eBPF probe failed: " + privilege_hint(-err) +

@@ -17,11 +17,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <functional>
 #include <optional>
 #include <random>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -357,6 +359,17 @@ TEST_F(BpfProbeTest, StateOnlyEventsCarryAnEarlierTimeAndSayIt) {
     cpu_set_t set;
     ~Restore() { sched_setaffinity(0, sizeof(set), &set); }
   } restore{before};
+  // A second thread shares the fd table, so the closes are not folded (see the next test).
+  std::atomic<bool> done{false};
+  std::thread sharer([&] { while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(1)); });
+  struct Join {
+    std::atomic<bool>& done;
+    std::thread& t;
+    ~Join() {
+      done = true;
+      t.join();
+    }
+  } join{done, sharer};
   InterestSet set = only({PEREGRINE_EVT_CODE_OPENAT});
   set[PEREGRINE_EVT_CODE_CLOSE] = Interest::kStateOnly;
   open_probe(set);
@@ -408,6 +421,78 @@ TEST_F(BpfProbeTest, StateOnlyEventsCarryAnEarlierTimeAndSayIt) {
   ASSERT_TRUE(timed.has_value()) << "no close record after the third open";
   EXPECT_EQ(timed->flags() & PEREGRINE_EVF_UNTIMED, 0);
   EXPECT_GE(timed->ts_ns(), third->view().ts_ns());
+}
+
+// A successful state-only close of an unshared fd table rides on the thread's next record
+// (hdr.prior_close) instead of a record of its own; a fork writes a pending one out first; a
+// table shared with another thread is not folded.
+TEST_F(BpfProbeTest, StateOnlyClosesFoldIntoTheNextRecordUnlessTheTableIsShared) {
+  InterestSet set = only({PEREGRINE_EVT_CODE_OPENAT});
+  set[PEREGRINE_EVT_CODE_CLOSE] = Interest::kStateOnly;
+  open_probe(set);
+  const std::string marker = "/tmp/" + unique_marker();
+  const uint32_t me = static_cast<uint32_t>(gettid());
+  auto open_file = [&](const std::string& path) {
+    const int fd = static_cast<int>(syscall(SYS_openat, AT_FDCWD, path.c_str(), O_RDONLY | O_CREAT, 0600));
+    EXPECT_GE(fd, 0) << path;
+    unlink(path.c_str());
+    return fd;
+  };
+  auto opened = [&](const std::string& path) {
+    return wait_for([&](const RawEventView& ev) {
+      return ev.type() == PEREGRINE_EVT_CODE_OPENAT && has_string(ev, "name", path);
+    });
+  };
+  auto close_records = [&](int fd) {
+    int n = 0;
+    for (const Captured& c : seen_) {
+      const RawEventView ev = c.view();
+      n += ev.type() == PEREGRINE_EVT_CODE_CLOSE && ev.tid() == me && ev.as_int(ev.index_of("fd")) == fd;
+    }
+    return n;
+  };
+
+  const int fd = open_file(marker + "-1");
+  syscall(SYS_close, fd);
+  const int again = open_file(marker + "-2");
+  auto second = opened(marker + "-2");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(again, fd);
+  EXPECT_EQ(second->view().prior_close(), std::optional<int64_t>(fd)) << "the close rides on the open";
+  EXPECT_EQ(close_records(fd), 0);
+
+  // Pending when the thread forks: written out before the child's first record.
+  syscall(SYS_close, again);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);
+  auto child_record = wait_for([&](const RawEventView& ev) { return ev.tid() == static_cast<uint32_t>(child); });
+  ASSERT_TRUE(child_record);
+  int close_at = -1, child_at = -1;
+  for (size_t i = 0; i < seen_.size(); ++i) {
+    const RawEventView ev = seen_[i].view();
+    if (close_at < 0 && ev.type() == PEREGRINE_EVT_CODE_CLOSE && ev.tid() == me &&
+        ev.as_int(ev.index_of("fd")) == again) {
+      close_at = static_cast<int>(i);
+      EXPECT_NE(ev.flags() & PEREGRINE_EVF_UNTIMED, 0);
+    }
+    if (child_at < 0 && ev.tid() == static_cast<uint32_t>(child)) child_at = static_cast<int>(i);
+  }
+  ASSERT_GE(close_at, 0) << "the pending close was not written out at the fork";
+  EXPECT_LT(close_at, child_at) << "the child's record came before the parent's close";
+
+  // Shared with a thread: a record of its own.
+  std::atomic<bool> done{false};
+  std::thread sharer([&] { while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(1)); });
+  const int shared = open_file(marker + "-3");
+  syscall(SYS_close, shared);
+  done = true;
+  sharer.join();
+  ASSERT_TRUE(wait_for([&](const RawEventView& ev) {
+    return ev.type() == PEREGRINE_EVT_CODE_CLOSE && ev.tid() == me && ev.as_int(ev.index_of("fd")) == shared &&
+           ev.prior_close() == std::nullopt;
+  })) << "a close on a shared table was folded";
 }
 
 TEST_F(BpfProbeTest, IgnoresItsOwnProcess) {

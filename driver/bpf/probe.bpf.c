@@ -118,6 +118,26 @@ struct {
 	__type(value, struct peregrine_probe_counters);
 } counters_map SEC(".maps");
 
+/*
+ * Closes folded into the thread's next record (hdr.prior_close): pending_close_map[tid] is
+ * fd + 1 while thread `tid` has made a state-only close that no record has carried yet. A
+ * close record costs as much as an open's in the ring buffer; folded, it costs an array
+ * store and a load.
+ *
+ * Exact only while no other thread can see the closing thread's fd table in between: the
+ * close is folded only when the table is not shared (files_struct.count 1), and a pending
+ * close is written out as a record of its own when the thread forks (sched_process_fork runs
+ * in the parent before the child can, so no child record can come first). Only the thread
+ * itself sets or takes its slot, so no atomics are needed. Sized to pid_max by the loader; a
+ * tid beyond it is not folded.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 32768);
+	__type(key, __u32);
+	__type(value, __u32);
+} pending_close_map SEC(".maps");
+
 /* Keeps the shared record structs in the object's BTF, where bpf_layout_test checks them
  * against the C++ build (they are otherwise only reached through casts). */
 struct peregrine_event_hdr *unused_event_hdr __attribute__((unused));
@@ -644,6 +664,35 @@ static __always_inline int fetch_inline_user_str(struct scratch *s, struct args_
 	case code:                                                                         \
 		PEREGRINE_PARAMS_##NAME(FETCH_PARAM) break;
 
+/* The close `tid` made since its last record, as fd + 1 (0: none), taken out of its slot. */
+static __always_inline __u32 take_prior_close(__u32 tid)
+{
+	__u32 *slot = bpf_map_lookup_elem(&pending_close_map, &tid);
+	__u32 fd1;
+
+	if (!slot || !*slot)
+		return 0;
+	fd1 = *slot;
+	*slot = 0;
+	return fd1;
+}
+
+/* Folds a successful state-only close of `fd` into the thread's next record, when that is
+ * exact (see pending_close_map); false: write its record. */
+static __always_inline bool fold_close(__u32 tid, __u64 fd)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 *slot;
+
+	if (fd >= 0x7fffffff || t->files->count.counter != 1)
+		return false;
+	slot = bpf_map_lookup_elem(&pending_close_map, &tid);
+	if (!slot || *slot)
+		return false; /* one pending already: this close's record carries it */
+	*slot = fd + 1;
+	return true;
+}
+
 /* Builds and emits the record of `code` for the current thread (`pid_tgid`), with the
  * arguments in `args`. An untimed record (PEREGRINE_EVF_UNTIMED in `flags`) keeps the time of
  * the last record built in this CPU's scratch: the clock read is ~40 ns, a third of a small
@@ -677,7 +726,7 @@ static __always_inline void emit_event(struct args_scratch *args, __u32 code, __
 	hdr->pid = pid_tgid >> 32;
 	hdr->res = res;
 	hdr->cpu = bpf_get_smp_processor_id();
-	hdr->reserved = 0;
+	hdr->prior_close = take_prior_close((__u32)pid_tgid);
 
 	off = sizeof(*hdr) + 2 * nparams;
 	switch (code) {
@@ -816,6 +865,9 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	if (!args)
 		return 0;
 	if (!needs_entry_stash(id)) {
+		if (id == PEREGRINE_EVT_CODE_CLOSE && send == PEREGRINE_SEND_STATE_ONLY && ret == 0 &&
+		    fold_close((__u32)pid_tgid, (__u32)regs->di))
+			return 0;
 		args->valid = 1;
 		args->stash.id = id;
 		args->stash.args[0] = regs->di;
@@ -882,6 +934,28 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *p, pid_t old_pid,
 	return 0;
 }
 
+/* A close pending in the forking thread becomes a record of its own now, before the child
+ * exists: the child's records must find the table as the fork left it (pending_close_map). */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct args_scratch *args;
+	__u32 zero = 0, fd1;
+
+	fd1 = take_prior_close((__u32)pid_tgid);
+	if (!fd1)
+		return 0;
+	args = bpf_map_lookup_elem(&args_scratch_map, &zero);
+	if (!args)
+		return 0;
+	args->valid = 1;
+	args->stash.id = PEREGRINE_EVT_CODE_CLOSE;
+	args->stash.args[0] = fd1 - 1;
+	emit_event(args, PEREGRINE_EVT_CODE_CLOSE, 0, PEREGRINE_EVF_UNTIMED, pid_tgid);
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 {
@@ -912,7 +986,7 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 	hdr->pid = pid_tgid >> 32;
 	hdr->res = 0;
 	hdr->cpu = bpf_get_smp_processor_id();
-	hdr->reserved = 0;
+	hdr->prior_close = take_prior_close((__u32)pid_tgid);
 	/* status, ret, sig, core: 8, 8, 4, 4 bytes */
 	{
 		__u16 lens[PEREGRINE_NPARAMS_PROCEXIT] = {8, 8, 4, 4};

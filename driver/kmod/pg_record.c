@@ -406,7 +406,7 @@ static void pg_fill_header(struct peregrine_event_hdr *hdr, u32 code, u32 nparam
 	hdr->pid = current->tgid;
 	hdr->res = res;
 	hdr->cpu = smp_processor_id();
-	hdr->reserved = 0;
+	hdr->prior_close = 0;
 }
 
 u32 pg_build_syscall(struct pg_cpu *c, u32 code, const unsigned long *args, bool have_args,

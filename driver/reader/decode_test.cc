@@ -31,7 +31,7 @@ std::vector<uint8_t> handmade_openat() {
   put(1000, 4);         // pid
   put(5, 8);            // res: fd 5
   put(3, 4);            // cpu
-  put(0, 4);            // reserved
+  put(0, 4);            // prior_close
   put(8, 2), put(7, 2), put(4, 2), put(4, 2);
   put(static_cast<uint64_t>(int64_t{-100}), 8);  // AT_FDCWD
   for (char c : std::string_view("/tmp/x", 7)) b.push_back(static_cast<uint8_t>(c));

@@ -54,6 +54,7 @@ Result<RawEventView> decode_event(std::span<const uint8_t> buf) {
   view.pid_ = hdr.pid;
   view.res_ = hdr.res;
   view.cpu_ = hdr.cpu;
+  view.prior_close_ = hdr.prior_close;
   view.nparams_ = hdr.nparams;
 
   uint32_t offset = data_start;

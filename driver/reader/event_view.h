@@ -45,6 +45,11 @@ class RawEventView {
   uint32_t pid() const { return pid_; }
   int64_t res() const { return res_; }
   uint32_t cpu() const { return cpu_; }
+  // A close this thread made before this event, folded into it by the driver (hdr.prior_close).
+  std::optional<int64_t> prior_close() const {
+    if (prior_close_ == 0) return std::nullopt;
+    return int64_t{prior_close_} - 1;
+  }
   uint16_t nparams() const { return nparams_; }
   // The whole record, header included.
   std::span<const uint8_t> record() const { return record_; }
@@ -122,6 +127,7 @@ class RawEventView {
   uint32_t tid_ = 0;
   uint32_t pid_ = 0;
   uint32_t cpu_ = 0;
+  uint32_t prior_close_ = 0;
   uint16_t type_ = 0;
   uint16_t flags_ = 0;
   uint16_t nparams_ = 0;

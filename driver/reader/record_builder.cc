@@ -34,6 +34,11 @@ RecordBuilder& RecordBuilder::cpu(uint32_t cpu) {
   return *this;
 }
 
+RecordBuilder& RecordBuilder::prior_close(int64_t fd) {
+  hdr_.prior_close = static_cast<uint32_t>(fd + 1);
+  return *this;
+}
+
 RecordBuilder& RecordBuilder::i64(int64_t v) { return bytes({reinterpret_cast<uint8_t*>(&v), 8}); }
 RecordBuilder& RecordBuilder::u64(uint64_t v) { return bytes({reinterpret_cast<uint8_t*>(&v), 8}); }
 RecordBuilder& RecordBuilder::i32(int32_t v) { return bytes({reinterpret_cast<uint8_t*>(&v), 4}); }

@@ -17,6 +17,7 @@ class RecordBuilder {
 
   RecordBuilder& flags(uint16_t flags);
   RecordBuilder& cpu(uint32_t cpu);
+  RecordBuilder& prior_close(int64_t fd);  // hdr.prior_close = fd + 1
   // Appends one parameter. Integers are written at the width given by the call.
   RecordBuilder& i64(int64_t v);
   RecordBuilder& u64(uint64_t v);
