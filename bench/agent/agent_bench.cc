@@ -146,9 +146,9 @@ int main(int argc, char** argv) {
   if (i < argc && std::strcmp(argv[i], "--empty-hooks") == 0) {
     hooks.skel = empty_hooks__open_and_load();
     if (hooks.skel) {
-      const bool tracepoints = peregrine::driver::resolve_entry_hook(
-                                   peregrine::driver::EntryHook::kAuto) ==
-                               peregrine::driver::EntryHook::kSyscallTracepoints;
+      const bool tracepoints =
+          peregrine::driver::resolve_entry_hook(peregrine::driver::EntryHook::kAuto).hook ==
+          peregrine::driver::EntryHook::kSyscallTracepoints;
       bpf_program__set_autoattach(hooks.skel->progs.handle_sys_enter, !tracepoints);
       bpf_program__set_autoattach(hooks.skel->progs.handle_enter_execve, tracepoints);
       bpf_program__set_autoattach(hooks.skel->progs.handle_enter_execveat, tracepoints);

@@ -163,12 +163,9 @@ Result<std::unique_ptr<BpfProbe>> BpfProbe::open(const ProbeOptions& options) {
                       strerror(-err) + log.tail());
   }
   // The skeleton attaches every program left to auto-attach: one of the two entry hooks.
-  impl->entry_hook = options.entry_hook;
-  if (impl->entry_hook == EntryHook::kAuto) {
-    impl->entry_hook_note = syscall_tracepoints_unavailable();
-    impl->entry_hook = impl->entry_hook_note.empty() ? EntryHook::kSyscallTracepoints
-                                                     : EntryHook::kRawSysEnter;
-  }
+  ResolvedEntryHook resolved = resolve_entry_hook(options.entry_hook);
+  impl->entry_hook = resolved.hook;
+  impl->entry_hook_note = std::move(resolved.note);
   auto choose_entry_hook = [skel](EntryHook hook) {
     const bool tracepoints = hook == EntryHook::kSyscallTracepoints;
     bpf_program__set_autoattach(skel->progs.handle_sys_enter, !tracepoints);

@@ -48,10 +48,11 @@ std::string syscall_tracepoints_unavailable() {
          " (kernel without CONFIG_FTRACE_SYSCALLS?)";
 }
 
-EntryHook resolve_entry_hook(EntryHook requested) {
-  if (requested != EntryHook::kAuto) return requested;
-  return syscall_tracepoints_unavailable().empty() ? EntryHook::kSyscallTracepoints
-                                                   : EntryHook::kRawSysEnter;
+ResolvedEntryHook resolve_entry_hook(EntryHook requested) {
+  if (requested != EntryHook::kAuto) return {requested, ""};
+  std::string why = syscall_tracepoints_unavailable();
+  const EntryHook hook = why.empty() ? EntryHook::kSyscallTracepoints : EntryHook::kRawSysEnter;
+  return {hook, std::move(why)};
 }
 
 }  // namespace peregrine::driver

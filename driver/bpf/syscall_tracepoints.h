@@ -23,7 +23,12 @@ const char* entry_hook_name(EntryHook hook);
 // not (for a log line).
 std::string syscall_tracepoints_unavailable();
 
-// kAuto resolved on this machine: the tracepoints when usable.
-EntryHook resolve_entry_hook(EntryHook requested);
+struct ResolvedEntryHook {
+  EntryHook hook;
+  std::string note;  // kAuto only: why the tracepoints are not usable, when they are not
+};
+
+// kAuto resolved on this machine: the tracepoints when usable. Other requests stand.
+ResolvedEntryHook resolve_entry_hook(EntryHook requested);
 
 }  // namespace peregrine::driver
