@@ -726,7 +726,6 @@ static __always_inline void emit_event(struct args_scratch *args, __u32 code, __
 	hdr->pid = pid_tgid >> 32;
 	hdr->res = res;
 	hdr->cpu = bpf_get_smp_processor_id();
-	hdr->prior_close = take_prior_close((__u32)pid_tgid);
 
 	off = sizeof(*hdr) + 2 * nparams;
 	switch (code) {
@@ -737,6 +736,8 @@ static __always_inline void emit_event(struct args_scratch *args, __u32 code, __
 	hdr->len = off;
 	if (!c)
 		return;
+	/* Last, so that a record given up above leaves a pending close for the next one. */
+	hdr->prior_close = take_prior_close((__u32)pid_tgid);
 	if (hdr->flags & PEREGRINE_EVF_TRUNCATED)
 		__sync_fetch_and_add(&c->truncated, 1);
 	emit_record(c, s->buf, off & (PEREGRINE_SCRATCH_SIZE - 1), code);
