@@ -30,7 +30,9 @@ void Metrics::count_alert(const std::string& rule, engine::Priority priority) {
 
 std::string Metrics::render(const RulesetInfo& ruleset) const {
   std::string out;
-  counter(out, "peregrine_events_total", "Events the agent processed.", events.load());
+  counter(out, "peregrine_events_total",
+          "Events the agent processed (a close folded into the next one is not counted apart).",
+          events.load());
   counter(out, "peregrine_events_dropped_kernel_total", "Events lost in the kernel (ring buffer full).",
           kernel_drops.load());
   counter(out, "peregrine_events_dropped_user_total", "Events lost in user space.", user_drops.load());
